@@ -1,0 +1,12 @@
+//! account-advisor: recommends an itellicoAI account structure and writes its provisioning plan.
+//!
+//! `model` holds plain data, `rules` loads and evaluates the YAML rule set, `plan` builds and
+//! writes plans, `wizard` is the question flow as a pure state machine, `tui` is the terminal
+//! edge, `cli` the command line.
+
+pub mod model;
+pub mod rules;
+pub mod yaml;
+pub mod cli;
+pub mod output;
+pub mod plan;
