@@ -36,10 +36,15 @@ pub fn read(rules: &RuleSet, file: &str, bytes: &[u8]) -> Result<Loaded, Diagnos
         Ok(root) => root,
         Err(e) => return Err(fail(vec![Diagnostic::error(file, e.span, e.message).in_words()])),
     };
+    from_node(rules, file, root.as_ref()).map_err(fail)
+}
+
+/// Checks an answers document already parsed (`None` for an empty one); `file` names it.
+pub fn from_node(rules: &RuleSet, file: &str, root: Option<&Node>) -> Result<Loaded, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut draft: Vec<Option<Value>> = vec![None; rules.questions.len()];
     let mut places: Vec<Option<Span>> = vec![None; rules.questions.len()];
-    match &root {
+    match root {
         None => problems.push(Diagnostic::error(
             file,
             Span { line: 1, col: 1 },
@@ -103,7 +108,7 @@ pub fn read(rules: &RuleSet, file: &str, bytes: &[u8]) -> Result<Loaded, Diagnos
             }
         }
     }
-    let answered_any = root.as_ref().is_some_and(|r| matches!(r.kind, NodeKind::Map(_)));
+    let answered_any = root.is_some_and(|r| matches!(r.kind, NodeKind::Map(_)));
     if answered_any || root.is_none() {
         for q in missing.into_iter().filter(|q| places[*q].is_none()) {
             let question = &rules.questions[q];
@@ -121,7 +126,7 @@ pub fn read(rules: &RuleSet, file: &str, bytes: &[u8]) -> Result<Loaded, Diagnos
         Ok(Loaded { answers, draft, warnings })
     } else {
         problems.extend(warnings);
-        Err(fail(problems))
+        Err(problems)
     }
 }
 

@@ -1,0 +1,1 @@
+//! The command line on the scenario cases and on bad input.
