@@ -12,9 +12,9 @@ use crate::model::decision::Report;
 use crate::model::question::QuestionKind;
 use crate::output::write_atomic;
 use crate::plan::{self, Format as PlanFormat};
+use crate::rules::RuleSet;
 use crate::rules::answers::{self, Loaded};
 use crate::rules::load;
-use crate::rules::RuleSet;
 
 /// Recommends how to structure itellicoAI accounts and writes the provisioning plan.
 ///
@@ -83,10 +83,21 @@ pub enum TextFormat {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let rules_dir = cli.rules.clone();
     match cli.command {
-        Some(Command::Recommend { answers, format }) => recommend(&rules(rules_dir.as_deref())?, &answers, format),
-        Some(Command::Plan { answers, format, output, force }) => {
-            plan_command(&rules(rules_dir.as_deref())?, &answers, format, output.as_deref(), force)
+        Some(Command::Recommend { answers, format }) => {
+            recommend(&rules(rules_dir.as_deref())?, &answers, format)
         }
+        Some(Command::Plan {
+            answers,
+            format,
+            output,
+            force,
+        }) => plan_command(
+            &rules(rules_dir.as_deref())?,
+            &answers,
+            format,
+            output.as_deref(),
+            force,
+        ),
         Some(Command::Questions { format }) => questions(&rules(rules_dir.as_deref())?, format),
         None => wizard(&cli),
     }
@@ -124,24 +135,48 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
     let limit = crate::yaml::Limits::default().max_bytes as u64;
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes).context("failed to read answers from standard input")?;
-        return Ok(("<stdin>".to_string(), bytes));
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+            .context("failed to read answers from standard input")?;
+        return check_size("<stdin>".to_string(), bytes, limit);
     }
     let name = path.display().to_string();
-    let file = std::fs::File::open(path).with_context(|| format!("failed to open answers file {name} (check the path)"))?;
-    let meta = file.metadata().with_context(|| format!("failed to read answers file {name}"))?;
+    let file = std::fs::File::open(path)
+        .with_context(|| format!("failed to open answers file {name} (check the path)"))?;
+    let meta = file
+        .metadata()
+        .with_context(|| format!("failed to read answers file {name}"))?;
     if meta.is_dir() {
         bail!("{name} is a directory; give the path of an answers file (YAML)");
     }
     let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).with_context(|| format!("failed to read answers file {name}"))?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("failed to read answers file {name}"))?;
+    check_size(name, bytes, limit)
+}
+
+/// Refuses input over the limit without reading the rest of it.
+fn check_size(name: String, bytes: Vec<u8>, limit: u64) -> Result<(String, Vec<u8>)> {
+    if bytes.len() as u64 > limit {
+        bail!(
+            "{name} is larger than the {} MiB limit for answers files; for a large book of customers give a count \
+             (customers_we_bill: 100000) instead of listing every name",
+            limit >> 20
+        );
+    }
     Ok((name, bytes))
 }
 
 fn decide(rules: &RuleSet, loaded: &Loaded) -> Result<(crate::model::Decision, Report)> {
     let decision = rules.decide(&loaded.answers.values);
     if decision.model.is_none() {
-        bail!("the rule set ({}) recommends nothing for these answers; run `account-advisor rules check` on it", rules.source);
+        bail!(
+            "the rule set ({}) recommends nothing for these answers; run `account-advisor rules check` on it",
+            rules.source
+        );
     }
     let warnings = loaded.warnings.iter().map(|w| w.to_string()).collect();
     let report = rules.report(&loaded.answers, &decision, warnings);
@@ -171,7 +206,10 @@ fn print(text: &str) -> Result<ExitCode> {
 
 /// The recommendation as text for people.
 pub fn report_text(report: &Report) -> String {
-    let mut s = format!("Recommended for {}: {} ({})\n\nWhy:\n", report.organization, report.title, report.model);
+    let mut s = format!(
+        "Recommended for {}: {} ({})\n\nWhy:\n",
+        report.organization, report.title, report.model
+    );
     for reason in &report.reasons {
         s.push_str(&format!("  - {reason}\n"));
     }
@@ -184,32 +222,54 @@ pub fn report_text(report: &Report) -> String {
         s.push_str("  none\n");
     }
     for f in &report.findings {
-        s.push_str(&format!("  - {} {}: {}\n    fix: {}\n", f.severity.as_str(), f.id, f.message, f.fix));
+        s.push_str(&format!(
+            "  - {} {}: {}\n    fix: {}\n",
+            f.severity.as_str(),
+            f.id,
+            f.message,
+            f.fix
+        ));
     }
     if !report.assumptions.is_empty() {
         let list: Vec<String> = report
             .assumptions
             .iter()
-            .map(|a| format!("{} = {}", a.question, match &a.value {
-                Json::String(s) => s.clone(),
-                other => other.to_string(),
-            }))
+            .map(|a| {
+                format!(
+                    "{} = {}",
+                    a.question,
+                    match &a.value {
+                        Json::String(s) => s.clone(),
+                        other => other.to_string(),
+                    }
+                )
+            })
             .collect();
         s.push_str(&format!("\nAssumed from defaults: {}\n", list.join(", ")));
     }
     s
 }
 
-fn plan_command(rules: &RuleSet, path: &Path, format: Option<PlanFormat>, output: Option<&Path>, force: bool) -> Result<ExitCode> {
-    if let Some(out) = output {
-        if !force && out.exists() {
-            bail!("{} already exists; pass --force to overwrite it, or choose another path", out.display());
-        }
+fn plan_command(
+    rules: &RuleSet,
+    path: &Path,
+    format: Option<PlanFormat>,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<ExitCode> {
+    // Refuse before doing any work, so nothing is computed only to be thrown away.
+    if let Some(out) = output.filter(|out| !force && out.exists()) {
+        bail!(
+            "{} already exists; pass --force to overwrite it, or choose another path",
+            out.display()
+        );
     }
     let loaded = read_answers(rules, path)?;
     let (decision, _) = decide(rules, &loaded)?;
     let plan = plan::build(rules, &loaded.answers, &decision);
-    let format = format.or(output.map(PlanFormat::from_path)).unwrap_or(PlanFormat::Yaml);
+    let format = format
+        .or(output.map(PlanFormat::from_path))
+        .unwrap_or(PlanFormat::Yaml);
     match output {
         Some(out) => {
             let bytes = plan::write::to_bytes(&plan, rules, format)?;
@@ -220,9 +280,15 @@ fn plan_command(rules: &RuleSet, path: &Path, format: Option<PlanFormat>, output
         None => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            let written = plan::write(&plan, rules, format, &mut out).and_then(|_| Ok(out.flush()?));
+            let written =
+                plan::write(&plan, rules, format, &mut out).and_then(|_| Ok(out.flush()?));
             match written {
-                Err(e) if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) => Ok(ExitCode::SUCCESS),
+                Err(e)
+                    if e.downcast_ref::<std::io::Error>()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+                {
+                    Ok(ExitCode::SUCCESS)
+                }
                 Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
                 other => other.map(|_| ExitCode::SUCCESS),
             }
@@ -232,7 +298,8 @@ fn plan_command(rules: &RuleSet, path: &Path, format: Option<PlanFormat>, output
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || c.to_string().contains("Broken pipe")
     })
 }
@@ -250,7 +317,11 @@ pub fn questions_data(rules: &RuleSet) -> Json {
             entry.insert("type".into(), json!(q.kind.name()));
             match q.kind {
                 QuestionKind::Choice | QuestionKind::Multi => {
-                    let values: Vec<Json> = q.options.iter().map(|o| json!({"id": o.id, "label": o.label})).collect();
+                    let values: Vec<Json> = q
+                        .options
+                        .iter()
+                        .map(|o| json!({"id": o.id, "label": o.label}))
+                        .collect();
                     entry.insert("values".into(), Json::Array(values));
                 }
                 QuestionKind::Number { min, max } => {
@@ -263,11 +334,25 @@ pub fn questions_data(rules: &RuleSet) -> Json {
                 QuestionKind::YesNo => {}
             }
             entry.insert("required".into(), json!(q.default.is_none()));
-            entry.insert("default".into(), q.default.as_ref().map(|d| d.to_json(q)).unwrap_or(Json::Null));
-            entry.insert("when".into(), q.when_text.as_ref().map(|w| json!(w)).unwrap_or(Json::Null));
+            entry.insert(
+                "default".into(),
+                q.default
+                    .as_ref()
+                    .map(|d| d.to_json(q))
+                    .unwrap_or(Json::Null),
+            );
+            entry.insert(
+                "when".into(),
+                q.when_text.as_ref().map(|w| json!(w)).unwrap_or(Json::Null),
+            );
             entry.insert(
                 "asked_when".into(),
-                json!(q.when.as_ref().map(|w| rules.describe(w)).unwrap_or_else(|| "always".to_string())),
+                json!(
+                    q.when
+                        .as_ref()
+                        .map(|w| rules.describe(w))
+                        .unwrap_or_else(|| "always".to_string())
+                ),
             );
             Json::Object(entry)
         })
@@ -286,11 +371,15 @@ pub fn questions_text(rules: &RuleSet) -> String {
                     s.push_str(&format!("    {:<22} {}\n", o.id, o.label));
                 }
             }
-            QuestionKind::Number { min, max } => s.push_str(&format!("  a whole number from {min} to {max}\n")),
+            QuestionKind::Number { min, max } => {
+                s.push_str(&format!("  a whole number from {min} to {max}\n"))
+            }
             QuestionKind::Names { min_len } => s.push_str(&format!(
                 "  a list of names ({min_len}+ characters, no duplicates) or a count\n"
             )),
-            QuestionKind::Text { min_len } => s.push_str(&format!("  text, {min_len}+ characters\n")),
+            QuestionKind::Text { min_len } => {
+                s.push_str(&format!("  text, {min_len}+ characters\n"))
+            }
             QuestionKind::YesNo => s.push_str("  yes or no\n"),
         }
         let default = match &q.default {
@@ -300,8 +389,15 @@ pub fn questions_text(rules: &RuleSet) -> String {
                 other => other.to_string(),
             },
         };
-        let when = q.when.as_ref().map(|w| rules.describe(w)).unwrap_or_else(|| "always".to_string());
-        s.push_str(&format!("  default: {default}; asked: {when}\n  why: {}\n\n", q.help));
+        let when = q
+            .when
+            .as_ref()
+            .map(|w| rules.describe(w))
+            .unwrap_or_else(|| "always".to_string());
+        s.push_str(&format!(
+            "  default: {default}; asked: {when}\n  why: {}\n\n",
+            q.help
+        ));
     }
     s
 }

@@ -4,9 +4,9 @@
 //! writes plans, `wizard` is the question flow as a pure state machine, `tui` is the terminal
 //! edge, `cli` the command line.
 
-pub mod model;
-pub mod rules;
-pub mod yaml;
 pub mod cli;
+pub mod model;
 pub mod output;
 pub mod plan;
+pub mod rules;
+pub mod yaml;

@@ -14,16 +14,23 @@ pub struct Choice {
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     /// Free text of at least `min_len` characters after trimming.
-    Text { min_len: usize },
+    Text {
+        min_len: usize,
+    },
     /// Exactly one of the options.
     Choice,
     /// Any subset of the options.
     Multi,
     YesNo,
     /// A whole number in `min..=max`.
-    Number { min: i64, max: i64 },
+    Number {
+        min: i64,
+        max: i64,
+    },
     /// A list of names (each `min_len`+ characters, no duplicates ignoring case) or a count.
-    Names { min_len: usize },
+    Names {
+        min_len: usize,
+    },
 }
 
 impl QuestionKind {

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use crate::model::answers::{Answers, Names, Value};
 use crate::model::decision::Decision;
 use crate::model::plan::{
-    API_VERSION, Account, AccountKind, AgencyGrant, Billing, KIND, Member, Plan, Recommendation, Role, Step,
+    API_VERSION, Account, AccountKind, AgencyGrant, Billing, KIND, Member, Plan, Recommendation,
+    Role, Step,
 };
 use crate::rules::template::Context;
 use crate::rules::{MemberTemplate, RuleSet, StepScope};
@@ -25,10 +26,16 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
 
     let mut refs = Refs::default();
     let mut made: Vec<Made> = Vec::new();
-    let own_kind = model.map(|m| m.own_account).unwrap_or(AccountKind::Standard);
+    let own_kind = model
+        .map(|m| m.own_account)
+        .unwrap_or(AccountKind::Standard);
     let own_name = {
         let name = rules.render(&rules.own_account.name, values);
-        if name.trim().is_empty() { organization.clone() } else { name }
+        if name.trim().is_empty() {
+            organization.clone()
+        } else {
+            name
+        }
     };
     let own_ref = refs.make(&own_name);
     made.push(Made {
@@ -48,16 +55,28 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
         if !group.when.as_ref().is_none_or(|w| rules.holds(w, values)) {
             continue;
         }
-        let Some(Value::Names(names)) = values.get(group.from) else { continue };
+        let Some(Value::Names(names)) = values.get(group.from) else {
+            continue;
+        };
         let count = names.len();
         for n in 1..=count {
             let (item, template) = match names {
                 Names::List(list) => (list[(n - 1) as usize].as_str(), &group.name),
                 Names::Count(_) => ("", &group.numbered),
             };
-            let context = Context { questions: &rules.questions, values, item, number: n, account: "" };
+            let context = Context {
+                questions: &rules.questions,
+                values,
+                item,
+                number: n,
+                account: "",
+            };
             let name = template.render(&context);
-            let item_name = if item.is_empty() { name.clone() } else { item.to_string() };
+            let item_name = if item.is_empty() {
+                name.clone()
+            } else {
+                item.to_string()
+            };
             let (parent, billing) = match group.kind {
                 AccountKind::Subaccount => (Some(own_ref.clone()), Billing::Parent),
                 _ => (None, Billing::Client),
@@ -88,10 +107,16 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
 
     let mut steps = Vec::new();
     for template in &rules.steps {
-        if !template.models.is_empty() && !decision.model.is_some_and(|m| template.models.contains(&m)) {
+        if !template.models.is_empty()
+            && !decision.model.is_some_and(|m| template.models.contains(&m))
+        {
             continue;
         }
-        if !template.when.as_ref().is_none_or(|w| rules.holds(w, values)) {
+        if !template
+            .when
+            .as_ref()
+            .is_none_or(|w| rules.holds(w, values))
+        {
             continue;
         }
         for m in &made {
@@ -103,7 +128,13 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
             if !applies {
                 continue;
             }
-            let context = Context { questions: &rules.questions, values, item: "", number: 0, account: &m.account.name };
+            let context = Context {
+                questions: &rules.questions,
+                values,
+                item: "",
+                number: 0,
+                account: &m.account.name,
+            };
             steps.push(Step {
                 order: steps.len() as u64 + 1,
                 action: template.action.clone(),
@@ -139,12 +170,28 @@ fn organization(rules: &RuleSet, values: &[Value]) -> String {
         .unwrap_or_else(|| "Your organization".to_string())
 }
 
-fn members(rules: &RuleSet, templates: &[MemberTemplate], values: &[Value], item: &str, number: u64, account: &str) -> Vec<Member> {
-    let context = Context { questions: &rules.questions, values, item, number, account };
+fn members(
+    rules: &RuleSet,
+    templates: &[MemberTemplate],
+    values: &[Value],
+    item: &str,
+    number: u64,
+    account: &str,
+) -> Vec<Member> {
+    let context = Context {
+        questions: &rules.questions,
+        values,
+        item,
+        number,
+        account,
+    };
     templates
         .iter()
         .filter(|t| t.when.as_ref().is_none_or(|w| rules.holds(w, values)))
-        .map(|t| Member { who: t.who.render(&context), role: t.role })
+        .map(|t| Member {
+            who: t.who.render(&context),
+            role: t.role,
+        })
         .collect()
 }
 
@@ -180,13 +227,17 @@ pub fn slug(name: &str) -> String {
                 out.push(c.to_ascii_lowercase());
                 continue;
             }
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => {
+                "a"
+            }
             'æ' | 'Æ' => "ae",
             'ç' | 'Ç' => "c",
             'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
             'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
             'ñ' | 'Ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => {
+                "o"
+            }
             'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
             'ý' | 'ÿ' | 'Ý' => "y",
             'ß' => "ss",
@@ -203,7 +254,11 @@ pub fn slug(name: &str) -> String {
     while out.ends_with('-') {
         out.pop();
     }
-    if out.is_empty() { "account".to_string() } else { out }
+    if out.is_empty() {
+        "account".to_string()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]

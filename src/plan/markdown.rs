@@ -42,12 +42,16 @@ fn kind_words(kind: AccountKind, billing: Billing) -> &'static str {
 pub fn render(plan: &Plan, rules: &RuleSet) -> String {
     let mut md = String::new();
     let rec = &plan.recommendation;
-    let _ = writeln!(md, "# itellicoAI account plan for {}\n", escape(&plan.organization));
+    let _ = writeln!(
+        md,
+        "# itellicoAI account plan for {}\n",
+        escape(&plan.organization)
+    );
     let _ = writeln!(md, "**Recommended structure: {}**\n", escape(&rec.title));
-    if let Some(model) = rules.model(&rec.model).map(|m| &rules.models[m]) {
-        if !model.summary.is_empty() {
-            let _ = writeln!(md, "{}\n", escape(&model.summary));
-        }
+    if let Some(model) = rules.model(&rec.model).map(|m| &rules.models[m])
+        && !model.summary.is_empty()
+    {
+        let _ = writeln!(md, "{}\n", escape(&model.summary));
     }
     let _ = writeln!(md, "## Why this structure\n");
     for reason in &rec.reasons {
@@ -65,11 +69,21 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
         let _ = writeln!(md, "No mistakes or risks found.");
     }
     for f in &plan.findings {
-        let _ = writeln!(md, "- **{}** ({}): {}  \n  *Fix:* {}", f.severity.as_str(), escape(&f.id), escape(&f.message), escape(&f.fix));
+        let _ = writeln!(
+            md,
+            "- **{}** ({}): {}  \n  *Fix:* {}",
+            f.severity.as_str(),
+            escape(&f.id),
+            escape(&f.message),
+            escape(&f.fix)
+        );
     }
     if !plan.assumptions.is_empty() {
         let _ = writeln!(md, "\n## Assumed answers\n");
-        let _ = writeln!(md, "These were not answered, so their defaults were used:\n");
+        let _ = writeln!(
+            md,
+            "These were not answered, so their defaults were used:\n"
+        );
         for a in &plan.assumptions {
             let value = match &a.value {
                 serde_json::Value::String(s) => s.clone(),
@@ -81,28 +95,70 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
     }
 
     let _ = writeln!(md, "\n## Accounts\n");
-    let top: Vec<_> = plan.accounts.iter().filter(|a| a.parent.is_none()).collect();
+    let top: Vec<_> = plan
+        .accounts
+        .iter()
+        .filter(|a| a.parent.is_none())
+        .collect();
     for account in top {
-        let _ = writeln!(md, "- **{}** ({}), ref `{}`", escape(&account.name), kind_words(account.kind, account.billing), account.reference);
+        let _ = writeln!(
+            md,
+            "- **{}** ({}), ref `{}`",
+            escape(&account.name),
+            kind_words(account.kind, account.billing),
+            account.reference
+        );
         members(&mut md, "  ", account);
-        let children: Vec<_> = plan.accounts.iter().filter(|a| a.parent.as_deref() == Some(&account.reference)).collect();
+        let children: Vec<_> = plan
+            .accounts
+            .iter()
+            .filter(|a| a.parent.as_deref() == Some(&account.reference))
+            .collect();
         for child in children.iter().take(MAX_LISTED) {
-            let _ = writeln!(md, "  - {} ({}), ref `{}`", escape(&child.name), kind_words(child.kind, child.billing), child.reference);
+            let _ = writeln!(
+                md,
+                "  - {} ({}), ref `{}`",
+                escape(&child.name),
+                kind_words(child.kind, child.billing),
+                child.reference
+            );
             members(&mut md, "    ", child);
         }
         if children.len() > MAX_LISTED {
-            let _ = writeln!(md, "  - … and {} more subaccounts like these (all are in the YAML or JSON plan)", children.len() - MAX_LISTED);
+            let _ = writeln!(
+                md,
+                "  - … and {} more subaccounts like these (all are in the YAML or JSON plan)",
+                children.len() - MAX_LISTED
+            );
         }
     }
     if !plan.agency_access.is_empty() {
         let _ = writeln!(md, "\n## Agency access\n");
-        let _ = writeln!(md, "| Client-owned account | Agency | Role |\n|---|---|---|");
+        let _ = writeln!(
+            md,
+            "| Client-owned account | Agency | Role |\n|---|---|---|"
+        );
         for grant in plan.agency_access.iter().take(MAX_LISTED) {
-            let name = plan.accounts.iter().find(|a| a.reference == grant.account).map(|a| a.name.as_str()).unwrap_or(&grant.account);
-            let _ = writeln!(md, "| {} | {} | {} |", escape(name), escape(&grant.agency), grant.role.as_str());
+            let name = plan
+                .accounts
+                .iter()
+                .find(|a| a.reference == grant.account)
+                .map(|a| a.name.as_str())
+                .unwrap_or(&grant.account);
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} |",
+                escape(name),
+                escape(&grant.agency),
+                grant.role.as_str()
+            );
         }
         if plan.agency_access.len() > MAX_LISTED {
-            let _ = writeln!(md, "| … and {} more | | |", plan.agency_access.len() - MAX_LISTED);
+            let _ = writeln!(
+                md,
+                "| … and {} more | | |",
+                plan.agency_access.len() - MAX_LISTED
+            );
         }
     }
 
@@ -110,13 +166,22 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
     let mut i = 0;
     while i < plan.steps.len() {
         let action = &plan.steps[i].action;
-        let run = plan.steps[i..].iter().take_while(|s| &s.action == action).count();
+        let run = plan.steps[i..]
+            .iter()
+            .take_while(|s| &s.action == action)
+            .count();
         for step in plan.steps[i..i + run].iter().take(MAX_REPEATS) {
             let _ = writeln!(md, "- [ ] {}. {}", step.order, escape(&step.description));
         }
         if run > MAX_REPEATS {
             let last = &plan.steps[i + run - 1];
-            let _ = writeln!(md, "- [ ] {}–{}. The same for {} more accounts", plan.steps[i + MAX_REPEATS].order, last.order, run - MAX_REPEATS);
+            let _ = writeln!(
+                md,
+                "- [ ] {}–{}. The same for {} more accounts",
+                plan.steps[i + MAX_REPEATS].order,
+                last.order,
+                run - MAX_REPEATS
+            );
         }
         i += run;
     }
@@ -127,8 +192,12 @@ fn members(md: &mut String, indent: &str, account: &crate::model::plan::Account)
     if account.members.is_empty() {
         return;
     }
-    let list: Vec<String> = account.members.iter().map(|m| format!("{} ({})", escape(&m.who), m.role.as_str())).collect();
-    let _ = writeln!(md, "{indent}  Members: {}", list.join(", "));
+    let list: Vec<String> = account
+        .members
+        .iter()
+        .map(|m| format!("{} ({})", escape(&m.who), m.role.as_str()))
+        .collect();
+    let _ = writeln!(md, "{indent}- Members: {}", list.join(", "));
 }
 
 /// The "who controls what" table, with the recommended model's columns marked.

@@ -18,7 +18,12 @@ pub enum Format {
 impl Format {
     /// The format a file name suggests (`.json`, `.md`), YAML otherwise.
     pub fn from_path(path: &std::path::Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("json") => Format::Json,
             Some("md" | "markdown") => Format::Markdown,
             _ => Format::Yaml,
@@ -37,9 +42,12 @@ impl Format {
 /// Writes the plan in `format`; `out` should be buffered.
 pub fn write(plan: &Plan, rules: &RuleSet, format: Format, out: &mut dyn Write) -> Result<()> {
     match format {
-        Format::Yaml => crate::yaml::to_writer(&mut *out, plan).context("failed to write the plan as YAML")?,
+        Format::Yaml => {
+            crate::yaml::to_writer(&mut *out, plan).context("failed to write the plan as YAML")?
+        }
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, plan).context("failed to write the plan as JSON")?;
+            serde_json::to_writer_pretty(&mut *out, plan)
+                .context("failed to write the plan as JSON")?;
             out.write_all(b"\n")?;
         }
         Format::Markdown => out.write_all(crate::plan::markdown::render(plan, rules).as_bytes())?,

@@ -7,9 +7,9 @@ use serde_json::{Map, Value as Json};
 
 use crate::model::answers::{Answers, Names, Source, Value};
 use crate::model::question::{Question, QuestionKind};
+use crate::rules::RuleSet;
 use crate::rules::diag::{Diagnostic, Diagnostics};
 use crate::rules::expr::suggest;
-use crate::rules::RuleSet;
 use crate::yaml::{self, Limits, Node, NodeKind, Span};
 
 /// The most entries a names answer may have, listed or counted.
@@ -30,17 +30,28 @@ pub struct Loaded {
 pub fn read(rules: &RuleSet, file: &str, bytes: &[u8]) -> Result<Loaded, Diagnostics> {
     let fail = |items: Vec<Diagnostic>| Diagnostics {
         items,
-        sources: vec![(file.to_string(), String::from_utf8_lossy(bytes).into_owned())],
+        sources: vec![(
+            file.to_string(),
+            String::from_utf8_lossy(bytes).into_owned(),
+        )],
     };
     let root = match yaml::parse(bytes, &Limits::default()) {
         Ok(root) => root,
-        Err(e) => return Err(fail(vec![Diagnostic::error(file, e.span, e.message).in_words()])),
+        Err(e) => {
+            return Err(fail(vec![
+                Diagnostic::error(file, e.span, e.message).in_words(),
+            ]));
+        }
     };
     from_node(rules, file, root.as_ref()).map_err(fail)
 }
 
 /// Checks an answers document already parsed (`None` for an empty one); `file` names it.
-pub fn from_node(rules: &RuleSet, file: &str, root: Option<&Node>) -> Result<Loaded, Vec<Diagnostic>> {
+pub fn from_node(
+    rules: &RuleSet,
+    file: &str,
+    root: Option<&Node>,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let mut draft: Vec<Option<Value>> = vec![None; rules.questions.len()];
     let mut places: Vec<Option<Span>> = vec![None; rules.questions.len()];
@@ -95,16 +106,20 @@ pub fn from_node(rules: &RuleSet, file: &str, root: Option<&Node>) -> Result<Loa
     let (answers, missing) = rules.complete(&draft);
     let mut warnings = Vec::new();
     for (q, question) in rules.questions.iter().enumerate() {
-        if answers.sources[q] == Source::Hidden {
-            if let Some(span) = places[q] {
+        if answers.sources[q] == Source::Hidden
+            && let Some(span) = places[q]
+        {
+            {
                 let why = question
                     .when
                     .as_ref()
                     .map(|w| rules.describe(w))
                     .unwrap_or_else(|| "never".to_string());
-                warnings.push(Diagnostic::warning(file, span, format!(
-                    "{} is ignored: it is only asked when {why}", question.id
-                )));
+                warnings.push(Diagnostic::warning(
+                    file,
+                    span,
+                    format!("{} is ignored: it is only asked when {why}", question.id),
+                ));
             }
         }
     }
@@ -115,15 +130,24 @@ pub fn from_node(rules: &RuleSet, file: &str, root: Option<&Node>) -> Result<Loa
             problems.push(Diagnostic::error(
                 file,
                 Span { line: 0, col: 0 },
-                format!("missing the required answer `{}` ({}); add a line such as `{}: {}`",
-                    question.id, question.prompt, question.id, example_value(question)),
+                format!(
+                    "missing the required answer `{}` ({}); add a line such as `{}: {}`",
+                    question.id,
+                    question.prompt,
+                    question.id,
+                    example_value(question)
+                ),
             ));
         }
     }
     let mut problems: Vec<Diagnostic> = problems.into_iter().map(Diagnostic::in_words).collect();
     let warnings: Vec<Diagnostic> = warnings.into_iter().map(Diagnostic::in_words).collect();
     if problems.is_empty() {
-        Ok(Loaded { answers, draft, warnings })
+        Ok(Loaded {
+            answers,
+            draft,
+            warnings,
+        })
     } else {
         problems.extend(warnings);
         Err(problems)
@@ -161,22 +185,31 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
     let id = &question.id;
     let problem = |message: String| (node.span, width(node), message);
     match &question.kind {
-        QuestionKind::Names { .. } | QuestionKind::Multi if node.is_null() => Ok(match question.kind {
-            QuestionKind::Multi => Value::Multi(0),
-            _ => Value::Names(Names::List(Vec::new())),
-        }),
+        QuestionKind::Names { .. } | QuestionKind::Multi if node.is_null() => {
+            Ok(match question.kind {
+                QuestionKind::Multi => Value::Multi(0),
+                _ => Value::Names(Names::List(Vec::new())),
+            })
+        }
         _ if node.is_null() => Err(problem(format!(
             "`{id}` has no value; give one ({}) or remove the line to use the default",
             example_value(question)
         ))),
         QuestionKind::Text { min_len } => match &node.kind {
             NodeKind::Scalar { text, .. } => parse_text(question, text, *min_len).map_err(problem),
-            _ => Err(problem(format!("`{id}` must be text, not {}", node.describe()))),
+            _ => Err(problem(format!(
+                "`{id}` must be text, not {}",
+                node.describe()
+            ))),
         },
         QuestionKind::Choice => match &node.kind {
-            NodeKind::Scalar { text, .. } => parse_choice(question, text).map(Value::Choice).map_err(problem),
+            NodeKind::Scalar { text, .. } => parse_choice(question, text)
+                .map(Value::Choice)
+                .map_err(problem),
             _ => Err(problem(format!(
-                "`{id}` takes one of: {}; not {}", question.option_ids().join(", "), node.describe()
+                "`{id}` takes one of: {}; not {}",
+                question.option_ids().join(", "),
+                node.describe()
             ))),
         },
         QuestionKind::Multi => {
@@ -185,14 +218,19 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
                 NodeKind::Scalar { .. } => vec![node],
                 NodeKind::Map(_) => {
                     return Err(problem(format!(
-                        "`{id}` takes a list of: {}; not a mapping", question.option_ids().join(", ")
+                        "`{id}` takes a list of: {}; not a mapping",
+                        question.option_ids().join(", ")
                     )));
                 }
             };
             let mut bits = 0u64;
             for item in items {
                 let Some(text) = item.as_str() else {
-                    return Err((item.span, 1, format!("`{id}` takes option ids, not {}", item.describe())));
+                    return Err((
+                        item.span,
+                        1,
+                        format!("`{id}` takes option ids, not {}", item.describe()),
+                    ));
                 };
                 let i = parse_choice(question, text).map_err(|m| (item.span, width(item), m))?;
                 bits |= 1u64 << i.min(63);
@@ -208,7 +246,10 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
         },
         QuestionKind::Number { min, max } => match node.as_str() {
             Some(text) => parse_number(question, text, *min, *max).map_err(problem),
-            None => Err(problem(format!("`{id}` is a whole number, not {}", node.describe()))),
+            None => Err(problem(format!(
+                "`{id}` is a whole number, not {}",
+                node.describe()
+            ))),
         },
         QuestionKind::Names { min_len } => match &node.kind {
             NodeKind::Scalar { text, plain } => {
@@ -233,15 +274,25 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
                 let mut seen: HashMap<String, u32> = HashMap::with_capacity(items.len());
                 for item in items {
                     let Some(raw) = item.as_str() else {
-                        return Err((item.span, 1, format!(
-                            "each entry of `{id}` must be a name, not {}", item.describe()
-                        )));
+                        return Err((
+                            item.span,
+                            1,
+                            format!(
+                                "each entry of `{id}` must be a name, not {}",
+                                item.describe()
+                            ),
+                        ));
                     };
-                    let name = check_name(question, raw, *min_len).map_err(|m| (item.span, width(item), m))?;
+                    let name = check_name(question, raw, *min_len)
+                        .map_err(|m| (item.span, width(item), m))?;
                     if let Some(line) = seen.insert(name.to_lowercase(), item.span.line) {
-                        return Err((item.span, width(item), format!(
-                            "`{name}` is listed twice in `{id}` (also on line {line}); names must differ, ignoring case"
-                        )));
+                        return Err((
+                            item.span,
+                            width(item),
+                            format!(
+                                "`{name}` is listed twice in `{id}` (also on line {line}); names must differ, ignoring case"
+                            ),
+                        ));
                     }
                     names.push(name);
                 }
@@ -259,18 +310,26 @@ fn parse_text(question: &Question, raw: &str, min_len: usize) -> Result<Value, S
     let n = text.chars().count();
     if n < min_len {
         return Err(format!(
-            "`{}` needs at least {min_len} characters; `{text}` has {n}", question.id
+            "`{}` needs at least {min_len} characters; `{text}` has {n}",
+            question.id
         ));
     }
     if n > MAX_TEXT {
-        return Err(format!("`{}` is {n} characters long; at most {MAX_TEXT} are allowed", question.id));
+        return Err(format!(
+            "`{}` is {n} characters long; at most {MAX_TEXT} are allowed",
+            question.id
+        ));
     }
     Ok(Value::Text(text))
 }
 
 fn parse_choice(question: &Question, raw: &str) -> Result<usize, String> {
     let text = raw.trim();
-    if let Some(i) = question.options.iter().position(|o| o.id.eq_ignore_ascii_case(text)) {
+    if let Some(i) = question
+        .options
+        .iter()
+        .position(|o| o.id.eq_ignore_ascii_case(text))
+    {
         return Ok(i);
     }
     let hint = suggest(&text.to_lowercase(), question.option_ids())
@@ -296,8 +355,15 @@ fn parse_number(question: &Question, raw: &str, min: i64, max: i64) -> Result<Va
     let text = raw.trim();
     match text.parse::<i64>() {
         Ok(n) if n >= min && n <= max => Ok(Value::Number(n)),
-        Ok(n) => Err(format!("`{}` must be from {min} to {max}; {n} is out of range", question.id)),
-        Err(_) => Err(format!("`{}` must be a whole number from {min} to {max}; `{}` is not", question.id, clean(text))),
+        Ok(n) => Err(format!(
+            "`{}` must be from {min} to {max}; {n} is out of range",
+            question.id
+        )),
+        Err(_) => Err(format!(
+            "`{}` must be a whole number from {min} to {max}; `{}` is not",
+            question.id,
+            clean(text)
+        )),
     }
 }
 
@@ -305,8 +371,14 @@ fn parse_count(question: &Question, raw: &str) -> Result<Value, String> {
     let text = raw.trim();
     match text.parse::<i64>() {
         Ok(n) if n >= 0 && n as u64 <= MAX_NAMES => Ok(Value::Names(Names::Count(n as u64))),
-        Ok(n) if n < 0 => Err(format!("`{}` cannot be negative; give a count of 0 or more", question.id)),
-        Ok(n) => Err(format!("`{}` is {n}; at most {MAX_NAMES} entries are supported", question.id)),
+        Ok(n) if n < 0 => Err(format!(
+            "`{}` cannot be negative; give a count of 0 or more",
+            question.id
+        )),
+        Ok(n) => Err(format!(
+            "`{}` is {n}; at most {MAX_NAMES} entries are supported",
+            question.id
+        )),
         Err(_) => Err(format!(
             "`{}` is a list of names (`[{}]`) or a whole number; `{}` is neither",
             question.id,
@@ -321,11 +393,15 @@ fn check_name(question: &Question, raw: &str, min_len: usize) -> Result<String, 
     let n = name.chars().count();
     if n < min_len {
         return Err(format!(
-            "each name in `{}` needs at least {min_len} characters; `{name}` has {n}", question.id
+            "each name in `{}` needs at least {min_len} characters; `{name}` has {n}",
+            question.id
         ));
     }
     if n > MAX_TEXT {
-        return Err(format!("a name in `{}` is {n} characters long; at most {MAX_TEXT} are allowed", question.id));
+        return Err(format!(
+            "a name in `{}` is {n} characters long; at most {MAX_TEXT} are allowed",
+            question.id
+        ));
     }
     Ok(name)
 }
@@ -342,7 +418,11 @@ pub fn parse_input(question: &Question, input: &str) -> Result<Value, String> {
         QuestionKind::Choice => parse_choice(question, input).map(Value::Choice),
         QuestionKind::Multi => {
             let mut bits = 0u64;
-            for part in input.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+            for part in input
+                .split([',', '\n'])
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            {
                 bits |= 1u64 << parse_choice(question, part)?.min(63);
             }
             Ok(Value::Multi(bits))
@@ -353,10 +433,16 @@ pub fn parse_input(question: &Question, input: &str) -> Result<Value, String> {
                 return parse_count(question, trimmed);
             }
             let mut names: Vec<String> = Vec::new();
-            for part in input.split([',', '\n', '\r']).map(clean).filter(|p| !p.is_empty()) {
+            for part in input
+                .split([',', '\n', '\r'])
+                .map(clean)
+                .filter(|p| !p.is_empty())
+            {
                 let name = check_name(question, &part, *min_len)?;
                 if names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
-                    return Err(format!("`{name}` is listed twice; names must differ, ignoring case"));
+                    return Err(format!(
+                        "`{name}` is listed twice; names must differ, ignoring case"
+                    ));
                 }
                 names.push(name);
             }
@@ -401,12 +487,18 @@ mod tests {
     #[test]
     fn reads_a_valid_file_with_assumptions_and_ignored_answers() {
         let rules = rules();
-        let loaded = read(&rules, "a.yaml", b"organization: Acme\nserves: own_business\ncustomers_own_billing: [A1, B2]\n");
-        let Ok(loaded) = loaded else { panic!("{loaded:?}") };
+        let loaded = read(
+            &rules,
+            "a.yaml",
+            b"organization: Acme\nserves: own_business\ncustomers_own_billing: [A1, B2]\n",
+        );
+        let Ok(loaded) = loaded else {
+            panic!("{loaded:?}")
+        };
         assert_eq!(loaded.warnings.len(), 1);
         assert_eq!(
             loaded.warnings[0].to_string(),
-            "a.yaml, line 3, column 1: warning: customers_own_billing is ignored: it is only asked when serves is external_customers or both"
+            "a.yaml, line 3, column 1: warning: customers_own_billing is ignored: it is only asked when customer_billing is customers_pay or mixed"
         );
         let team = rules.question("team_size").unwrap_or(usize::MAX);
         assert_eq!(loaded.answers.values[team], Value::Number(1));
@@ -415,7 +507,9 @@ mod tests {
 
     #[test]
     fn reports_every_problem_with_its_place() {
-        let got = errors("organization: A\nserves: resellers\nteam_sise: 4\nteam_size: zero\nplan_tier: gold\n");
+        let got = errors(
+            "organization: A\nserves: resellers\nteam_sise: 4\nteam_size: zero\nplan_tier: gold\n",
+        );
         assert_eq!(got, vec![
             "a.yaml, line 1, column 15: error: `organization` needs at least 2 characters; `A` has 1",
             "a.yaml, line 2, column 9: error: `resellers` is not an answer to `serves`; use one of: own_business, external_customers, both",
@@ -436,8 +530,14 @@ mod tests {
 
     #[test]
     fn checks_names_lists() {
-        let got = errors("organization: Acme\nserves: own_business\nisolated_units: [North, north, X]\n");
-        assert_eq!(got, vec!["a.yaml, line 3, column 25: error: `north` is listed twice in `isolated_units` (also on line 3); names must differ, ignoring case"]);
+        let got =
+            errors("organization: Acme\nserves: own_business\nisolated_units: [North, north, X]\n");
+        assert_eq!(
+            got,
+            vec![
+                "a.yaml, line 3, column 25: error: `north` is listed twice in `isolated_units` (also on line 3); names must differ, ignoring case"
+            ]
+        );
         let got = errors("organization: Acme\nserves: own_business\nisolated_units: -3\n");
         assert!(got[0].contains("cannot be negative"), "{got:?}");
     }
@@ -448,9 +548,16 @@ mod tests {
         let units = &rules.questions[rules.question("isolated_units").unwrap_or(0)];
         assert_eq!(
             parse_input(units, "North, South\nEast\u{1b}[2J"),
-            Ok(Value::Names(Names::List(vec!["North".into(), "South".into(), "East [2J".into()])))
+            Ok(Value::Names(Names::List(vec![
+                "North".into(),
+                "South".into(),
+                "East [2J".into()
+            ])))
         );
-        assert_eq!(parse_input(units, " 12 "), Ok(Value::Names(Names::Count(12))));
+        assert_eq!(
+            parse_input(units, " 12 "),
+            Ok(Value::Names(Names::Count(12)))
+        );
         assert!(parse_input(units, "A, B").is_err());
     }
 }

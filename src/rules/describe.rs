@@ -28,17 +28,35 @@ impl RuleSet {
             Expr::Const(true) => "always".to_string(),
             Expr::Const(false) => "never".to_string(),
             Expr::And(list) => {
-                let text = list.iter().map(|e| self.words(e, true)).collect::<Vec<_>>().join(" and ");
-                if nested && list.len() > 1 { format!("({text})") } else { text }
+                let text = list
+                    .iter()
+                    .map(|e| self.words(e, true))
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                if nested && list.len() > 1 {
+                    format!("({text})")
+                } else {
+                    text
+                }
             }
             Expr::Or(list) => {
-                let text = list.iter().map(|e| self.words(e, true)).collect::<Vec<_>>().join(" or ");
-                if nested && list.len() > 1 { format!("({text})") } else { text }
+                let text = list
+                    .iter()
+                    .map(|e| self.words(e, true))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                if nested && list.len() > 1 {
+                    format!("({text})")
+                } else {
+                    text
+                }
             }
             Expr::Not(inner) => match inner.as_ref() {
                 Expr::Flag(q) => format!("{} is no", id(q)),
                 Expr::Empty(q) => format!("{} is not empty", id(q)),
-                Expr::ChoiceIn(q, mask) => format!("{} is not {}", id(q), either(&options(q, *mask), "or")),
+                Expr::ChoiceIn(q, mask) => {
+                    format!("{} is not {}", id(q), either(&options(q, *mask), "or"))
+                }
                 other => format!("not {}", self.words(other, true)),
             },
             Expr::Predicate(p) => match self.predicates.get(*p) {

@@ -64,14 +64,24 @@ impl Diagnostic {
             text.lines().nth(n)
         });
         if let Some(line) = line {
-            let line: String = line.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let line: String = line
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             let number = self.span.line.to_string();
             let pad = " ".repeat(number.len());
             let col = usize::try_from(self.span.col.max(1) - 1).unwrap_or(0);
-            let indent: String = line.chars().take(col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            let indent: String = line
+                .chars()
+                .take(col)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
             out.push_str(&format!(
                 "\n {pad} |\n {number} | {line}\n {pad} | {indent}{}",
-                "^".repeat(self.len.min(line.chars().count().saturating_sub(col).max(1)))
+                "^".repeat(
+                    self.len
+                        .min(line.chars().count().saturating_sub(col).max(1))
+                )
             ));
         }
         out
@@ -136,9 +146,18 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let errors = self.errors();
-        let file = self.items.first().map(|d| d.file.as_str()).unwrap_or("input");
-        let files: std::collections::BTreeSet<&str> = self.items.iter().map(|d| d.file.as_str()).collect();
-        let subject = if files.len() == 1 { file.to_string() } else { format!("{} files", files.len()) };
+        let file = self
+            .items
+            .first()
+            .map(|d| d.file.as_str())
+            .unwrap_or("input");
+        let files: std::collections::BTreeSet<&str> =
+            self.items.iter().map(|d| d.file.as_str()).collect();
+        let subject = if files.len() == 1 {
+            file.to_string()
+        } else {
+            format!("{} files", files.len())
+        };
         let noun = if errors == 1 { "problem" } else { "problems" };
         write!(f, "{subject} has {errors} {noun}:\n{}", self.render())
     }

@@ -46,7 +46,10 @@ impl RuleSet {
         let mut missing = Vec::new();
         for (i, question) in self.questions.iter().enumerate() {
             // A question is asked only when the questions its condition reads were asked too.
-            let depends_asked = question.depends_on.iter().all(|d| sources.get(*d) != Some(&Source::Hidden));
+            let depends_asked = question
+                .depends_on
+                .iter()
+                .all(|d| sources.get(*d) != Some(&Source::Hidden));
             if !depends_asked || !self.holds_opt(question.when.as_ref(), &values) {
                 continue;
             }
@@ -69,7 +72,9 @@ impl RuleSet {
     /// The questions asked under these (possibly partial) answers, in order.
     pub fn asked(&self, draft: &[Option<Value>]) -> Vec<usize> {
         let (answers, _) = self.complete(draft);
-        (0..self.questions.len()).filter(|q| answers.is_asked(*q)).collect()
+        (0..self.questions.len())
+            .filter(|q| answers.is_asked(*q))
+            .collect()
     }
 
     /// The decision: the highest-priority matching recommendation rules, and the findings.
@@ -145,7 +150,9 @@ impl RuleSet {
                     .render_conditionals(&model.why_not, values)
                     .into_iter()
                     .next()
-                    .unwrap_or_else(|| format!("Usually not needed when: {}", model.not_needed_when)),
+                    .unwrap_or_else(|| {
+                        format!("Usually not needed when: {}", model.not_needed_when)
+                    }),
             })
             .collect()
     }

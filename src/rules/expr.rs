@@ -239,7 +239,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize, usize)>, ExprError> {
                 i += 1;
             }
             Tok::Word(chars[start..i].iter().collect())
-        } else if c.is_ascii_digit() || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '-' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             i += 1;
             while i < chars.len() && chars[i].is_ascii_digit() {
                 i += 1;
@@ -260,11 +262,19 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize, usize)>, ExprError> {
                 (']', _) => (Tok::RBracket, 1),
                 (',', _) => (Tok::Comma, 1),
                 ('=', _) => {
-                    return Err(ExprError::new(i, 1, "`=` is not an operator here; write `==`"));
+                    return Err(ExprError::new(
+                        i,
+                        1,
+                        "`=` is not an operator here; write `==`",
+                    ));
                 }
                 ('&', _) | ('|', _) => {
                     let word = if c == '&' { "and" } else { "or" };
-                    return Err(ExprError::new(i, 1, format!("write `{word}` instead of `{c}`")));
+                    return Err(ExprError::new(
+                        i,
+                        1,
+                        format!("write `{word}` instead of `{c}`"),
+                    ));
                 }
                 _ => {
                     return Err(ExprError::new(i, 1, format!("unexpected character `{c}`")));
@@ -290,7 +300,11 @@ pub fn parse(text: &str) -> Result<Ast, ExprError> {
         pos: 0,
     };
     if matches!(lexer.peek(), Tok::End) {
-        return Err(ExprError::new(0, 1, "the condition is empty; write `true` for always"));
+        return Err(ExprError::new(
+            0,
+            1,
+            "the condition is empty; write `true` for always",
+        ));
     }
     let ast = lexer.or()?;
     match lexer.peek() {
@@ -300,7 +314,10 @@ pub fn parse(text: &str) -> Result<Ast, ExprError> {
             Err(ExprError::new(
                 offset,
                 len,
-                format!("unexpected {}; join conditions with `and` or `or`", lexer.describe()),
+                format!(
+                    "unexpected {}; join conditions with `and` or `or`",
+                    lexer.describe()
+                ),
             ))
         }
     }
@@ -343,7 +360,11 @@ impl Lexer {
 
     fn error(&self, expected: &str) -> ExprError {
         let (_, offset, len) = self.here();
-        ExprError::new(offset, len, format!("expected {expected}, found {}", self.describe()))
+        ExprError::new(
+            offset,
+            len,
+            format!("expected {expected}, found {}", self.describe()),
+        )
     }
 
     fn or(&mut self) -> Result<Ast, ExprError> {
@@ -352,7 +373,11 @@ impl Lexer {
             self.bump();
             parts.push(self.and()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Ast::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Ast::Or(parts)
+        })
     }
 
     fn and(&mut self) -> Result<Ast, ExprError> {
@@ -361,7 +386,11 @@ impl Lexer {
             self.bump();
             parts.push(self.unary()?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Ast::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Ast::And(parts)
+        })
     }
 
     fn unary(&mut self) -> Result<Ast, ExprError> {
@@ -375,7 +404,8 @@ impl Lexer {
                 let inner = self.or()?;
                 if !matches!(self.peek(), Tok::RParen) {
                     let mut err = self.error("`)`");
-                    err.message.push_str(&format!(" (to close the `(` at character {})", offset + 1));
+                    err.message
+                        .push_str(&format!(" (to close the `(` at character {})", offset + 1));
                     return Err(err);
                 }
                 self.bump();
@@ -431,7 +461,11 @@ impl Lexer {
                 }
                 self.bump();
                 let test = Ast::Empty(name);
-                Ok(if negated { Ast::Not(Box::new(test)) } else { test })
+                Ok(if negated {
+                    Ast::Not(Box::new(test))
+                } else {
+                    test
+                })
             }
             (Tok::Word(w), _, _) if w == "has" => {
                 self.bump();
@@ -524,7 +558,7 @@ impl Scope<'_> {
                 {
                     return Expr::Predicate(p);
                 }
-                if self.predicates.iter().any(|p| *p == atom.text) {
+                if self.predicates.contains(&atom.text) {
                     errors.push(err(atom, format!(
                         "predicate `{}` is defined later; a predicate may use only those defined before it",
                         atom.text
@@ -537,12 +571,15 @@ impl Scope<'_> {
                 match self.questions[q].kind {
                     QuestionKind::YesNo => Expr::Flag(q),
                     _ => {
-                        errors.push(err(atom, format!(
-                            "`{}` is a {} question, not yes/no; test it, e.g. {}",
-                            atom.text,
-                            self.questions[q].kind.name(),
-                            example(&self.questions[q])
-                        )));
+                        errors.push(err(
+                            atom,
+                            format!(
+                                "`{}` is a {} question, not yes/no; test it, e.g. {}",
+                                atom.text,
+                                self.questions[q].kind.name(),
+                                example(&self.questions[q])
+                            ),
+                        ));
                         Expr::Const(false)
                     }
                 }
@@ -555,25 +592,35 @@ impl Scope<'_> {
                 match &question.kind {
                     QuestionKind::YesNo => {
                         if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
-                            errors.push(err(value, format!(
-                                "`{}` is yes/no; compare it with `==` or `!=`, or use it bare",
-                                atom.text
-                            )));
+                            errors.push(err(
+                                value,
+                                format!(
+                                    "`{}` is yes/no; compare it with `==` or `!=`, or use it bare",
+                                    atom.text
+                                ),
+                            ));
                             return Expr::Const(false);
                         }
                         let want = match value.text.as_str() {
                             "yes" | "true" => true,
                             "no" | "false" => false,
                             other => {
-                                errors.push(err(value, format!(
-                                    "`{}` is yes/no; `{other}` is not yes or no",
-                                    atom.text
-                                )));
+                                errors.push(err(
+                                    value,
+                                    format!(
+                                        "`{}` is yes/no; `{other}` is not yes or no",
+                                        atom.text
+                                    ),
+                                ));
                                 return Expr::Const(false);
                             }
                         };
                         let flag = Expr::Flag(q);
-                        if want == (*op == CmpOp::Eq) { flag } else { Expr::Not(Box::new(flag)) }
+                        if want == (*op == CmpOp::Eq) {
+                            flag
+                        } else {
+                            Expr::Not(Box::new(flag))
+                        }
                     }
                     QuestionKind::Choice => {
                         if !matches!(op, CmpOp::Eq | CmpOp::Ne) {
@@ -585,35 +632,48 @@ impl Scope<'_> {
                         }
                         let mask = self.mask(question, std::slice::from_ref(value), errors);
                         let test = Expr::ChoiceIn(q, mask);
-                        if *op == CmpOp::Eq { test } else { Expr::Not(Box::new(test)) }
-                    }
-                    QuestionKind::Number { .. } | QuestionKind::Names { .. } | QuestionKind::Multi => {
-                        match value.text.parse::<i64>() {
-                            Ok(n) => Expr::Count(q, *op, n),
-                            Err(_) => {
-                                let what = if matches!(question.kind, QuestionKind::Number { .. }) {
-                                    "a number"
-                                } else {
-                                    "a count"
-                                };
-                                let hint = if matches!(question.kind, QuestionKind::Multi) {
-                                    format!("; to test an option write `{} has {}`", atom.text, value.text)
-                                } else {
-                                    String::new()
-                                };
-                                errors.push(err(value, format!(
-                                    "`{}` compares as {what}; `{}` is not a whole number{hint}",
-                                    atom.text, value.text
-                                )));
-                                Expr::Const(false)
-                            }
+                        if *op == CmpOp::Eq {
+                            test
+                        } else {
+                            Expr::Not(Box::new(test))
                         }
                     }
+                    QuestionKind::Number { .. }
+                    | QuestionKind::Names { .. }
+                    | QuestionKind::Multi => match value.text.parse::<i64>() {
+                        Ok(n) => Expr::Count(q, *op, n),
+                        Err(_) => {
+                            let what = if matches!(question.kind, QuestionKind::Number { .. }) {
+                                "a number"
+                            } else {
+                                "a count"
+                            };
+                            let hint = if matches!(question.kind, QuestionKind::Multi) {
+                                format!(
+                                    "; to test an option write `{} has {}`",
+                                    atom.text, value.text
+                                )
+                            } else {
+                                String::new()
+                            };
+                            errors.push(err(
+                                value,
+                                format!(
+                                    "`{}` compares as {what}; `{}` is not a whole number{hint}",
+                                    atom.text, value.text
+                                ),
+                            ));
+                            Expr::Const(false)
+                        }
+                    },
                     QuestionKind::Text { .. } => {
-                        errors.push(err(atom, format!(
-                            "`{}` is free text; conditions can only test whether it `is empty`",
-                            atom.text
-                        )));
+                        errors.push(err(
+                            atom,
+                            format!(
+                                "`{}` is free text; conditions can only test whether it `is empty`",
+                                atom.text
+                            ),
+                        ));
                         Expr::Const(false)
                     }
                 }
@@ -630,21 +690,27 @@ impl Scope<'_> {
                         for v in values {
                             match v.text.parse::<i64>() {
                                 Ok(n) => any.push(Expr::Count(q, CmpOp::Eq, n)),
-                                Err(_) => errors.push(err(v, format!(
-                                    "`{}` is a number; `{}` is not a whole number",
-                                    atom.text, v.text
-                                ))),
+                                Err(_) => errors.push(err(
+                                    v,
+                                    format!(
+                                        "`{}` is a number; `{}` is not a whole number",
+                                        atom.text, v.text
+                                    ),
+                                )),
                             }
                         }
                         Expr::Or(any)
                     }
                     _ => {
-                        errors.push(err(atom, format!(
-                            "`in [..]` needs a one-of question; `{}` is {}: {}",
-                            atom.text,
-                            question.kind.name(),
-                            example(question)
-                        )));
+                        errors.push(err(
+                            atom,
+                            format!(
+                                "`in [..]` needs a one-of question; `{}` is {}: {}",
+                                atom.text,
+                                question.kind.name(),
+                                example(question)
+                            ),
+                        ));
                         Expr::Const(false)
                     }
                 }
@@ -654,16 +720,19 @@ impl Scope<'_> {
                     return Expr::Const(false);
                 };
                 match self.questions[q].kind {
-                    QuestionKind::Names { .. } | QuestionKind::Multi | QuestionKind::Text { .. } => {
-                        Expr::Empty(q)
-                    }
+                    QuestionKind::Names { .. }
+                    | QuestionKind::Multi
+                    | QuestionKind::Text { .. } => Expr::Empty(q),
                     _ => {
-                        errors.push(err(atom, format!(
-                            "`is empty` needs a names, any-of or text question; `{}` is {}: {}",
-                            atom.text,
-                            self.questions[q].kind.name(),
-                            example(&self.questions[q])
-                        )));
+                        errors.push(err(
+                            atom,
+                            format!(
+                                "`is empty` needs a names, any-of or text question; `{}` is {}: {}",
+                                atom.text,
+                                self.questions[q].kind.name(),
+                                example(&self.questions[q])
+                            ),
+                        ));
                         Expr::Const(false)
                     }
                 }
@@ -674,12 +743,15 @@ impl Scope<'_> {
                 };
                 let question = &self.questions[q];
                 if question.kind != QuestionKind::Multi {
-                    errors.push(err(atom, format!(
-                        "`has` needs an any-of question; `{}` is {}: {}",
-                        atom.text,
-                        question.kind.name(),
-                        example(question)
-                    )));
+                    errors.push(err(
+                        atom,
+                        format!(
+                            "`has` needs an any-of question; `{}` is {}: {}",
+                            atom.text,
+                            question.kind.name(),
+                            example(question)
+                        ),
+                    ));
                     return Expr::Const(false);
                 }
                 Expr::Has(q, *test, self.mask(question, values, errors))
@@ -688,25 +760,38 @@ impl Scope<'_> {
     }
 
     fn question(&self, atom: &Atom, errors: &mut Vec<ExprError>) -> Option<usize> {
-        if let Some(q) = self.questions[..self.visible].iter().position(|q| q.id == atom.text) {
+        if let Some(q) = self.questions[..self.visible]
+            .iter()
+            .position(|q| q.id == atom.text)
+        {
             return Some(q);
         }
         if self.questions.iter().any(|q| q.id == atom.text) {
-            errors.push(err(atom, format!(
-                "`{}` is asked later; a `when` may only read questions asked before it",
-                atom.text
-            )));
+            errors.push(err(
+                atom,
+                format!(
+                    "`{}` is asked later; a `when` may only read questions asked before it",
+                    atom.text
+                ),
+            ));
             return None;
         }
         let names = self.questions[..self.visible]
             .iter()
             .map(|q| q.id.as_str())
-            .chain(self.predicates[..self.predicates_visible].iter().map(String::as_str));
+            .chain(
+                self.predicates[..self.predicates_visible]
+                    .iter()
+                    .map(String::as_str),
+            );
         let hint = match suggest(&atom.text, names) {
             Some(s) => format!("; did you mean `{s}`?"),
             None => String::new(),
         };
-        errors.push(err(atom, format!("unknown question or predicate `{}`{hint}", atom.text)));
+        errors.push(err(
+            atom,
+            format!("unknown question or predicate `{}`{hint}", atom.text),
+        ));
         None
     }
 
@@ -720,12 +805,15 @@ impl Scope<'_> {
                         Some(s) => format!("did you mean `{s}`? "),
                         None => String::new(),
                     };
-                    errors.push(err(v, format!(
-                        "`{}` is not an option of `{}`; {hint}options: {}",
-                        v.text,
-                        question.id,
-                        question.option_ids().join(", ")
-                    )));
+                    errors.push(err(
+                        v,
+                        format!(
+                            "`{}` is not an option of `{}`; {hint}options: {}",
+                            v.text,
+                            question.id,
+                            question.option_ids().join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -739,7 +827,11 @@ fn err(atom: &Atom, message: String) -> ExprError {
 
 fn example(question: &Question) -> String {
     let id = &question.id;
-    let first = question.options.first().map(|o| o.id.as_str()).unwrap_or("x");
+    let first = question
+        .options
+        .first()
+        .map(|o| o.id.as_str())
+        .unwrap_or("x");
     match question.kind {
         QuestionKind::Text { .. } => format!("`{id} is empty`"),
         QuestionKind::Choice => format!("`{id} == {first}` or `{id} in [..]`"),
@@ -763,7 +855,10 @@ mod tests {
             kind,
             options: options
                 .iter()
-                .map(|o| crate::model::Choice { id: (*o).into(), label: (*o).into() })
+                .map(|o| crate::model::Choice {
+                    id: (*o).into(),
+                    label: (*o).into(),
+                })
                 .collect(),
             default: None,
             when: None,
@@ -776,7 +871,11 @@ mod tests {
 
     fn questions() -> Vec<Question> {
         vec![
-            q("serves", QuestionKind::Choice, &["own_business", "external_customers", "both"]),
+            q(
+                "serves",
+                QuestionKind::Choice,
+                &["own_business", "external_customers", "both"],
+            ),
             q("team_size", QuestionKind::Number { min: 1, max: 1000 }, &[]),
             q("units", QuestionKind::Names { min_len: 2 }, &[]),
             q("reasons", QuestionKind::Multi, &["data", "just_organizing"]),
@@ -787,11 +886,20 @@ mod tests {
     fn resolve(text: &str) -> Result<Expr, Vec<ExprError>> {
         let qs = questions();
         let preds = vec!["external".to_string()];
-        let scope = Scope { questions: &qs, visible: qs.len(), predicates: &preds, predicates_visible: 1 };
+        let scope = Scope {
+            questions: &qs,
+            visible: qs.len(),
+            predicates: &preds,
+            predicates_visible: 1,
+        };
         let ast = parse(text).map_err(|e| vec![e])?;
         let mut errors = Vec::new();
         let expr = scope.resolve(&ast, &mut errors);
-        if errors.is_empty() { Ok(expr) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(expr)
+        } else {
+            Err(errors)
+        }
     }
 
     fn eval(text: &str, values: &[Value]) -> bool {
@@ -840,17 +948,32 @@ mod tests {
     fn and_binds_tighter_than_or() {
         let v = values(0, 1, 0, 0, false);
         // true or (false and false)
-        assert!(eval("serves == own_business or resell and team_size > 5", &v));
+        assert!(eval(
+            "serves == own_business or resell and team_size > 5",
+            &v
+        ));
     }
 
     #[test]
     fn reports_unknown_names_with_suggestions_and_places() {
-        let errors = resolve("serves in [external_customer] and team_sise >= 2").err().unwrap_or_default();
+        let errors = resolve("serves in [external_customer] and team_sise >= 2")
+            .err()
+            .unwrap_or_default();
         assert_eq!(errors.len(), 2);
         assert_eq!(errors[0].offset, 11);
-        assert!(errors[0].message.contains("did you mean `external_customers`"), "{}", errors[0].message);
+        assert!(
+            errors[0]
+                .message
+                .contains("did you mean `external_customers`"),
+            "{}",
+            errors[0].message
+        );
         assert_eq!(errors[1].offset, 34);
-        assert!(errors[1].message.contains("did you mean `team_size`"), "{}", errors[1].message);
+        assert!(
+            errors[1].message.contains("did you mean `team_size`"),
+            "{}",
+            errors[1].message
+        );
     }
 
     #[test]
@@ -858,7 +981,10 @@ mod tests {
         let errors = resolve("resell >= 2").err().unwrap_or_default();
         assert!(errors[0].message.contains("yes/no"), "{errors:?}");
         let errors = resolve("team_size == yes").err().unwrap_or_default();
-        assert!(errors[0].message.contains("not a whole number"), "{errors:?}");
+        assert!(
+            errors[0].message.contains("not a whole number"),
+            "{errors:?}"
+        );
         let errors = resolve("serves").err().unwrap_or_default();
         assert!(errors[0].message.contains("not yes/no"), "{errors:?}");
         let errors = resolve("units has data").err().unwrap_or_default();
@@ -868,7 +994,10 @@ mod tests {
     #[test]
     fn reports_syntax_errors_at_their_place() {
         let e = parse("serves = both").err();
-        assert_eq!(e.map(|e| (e.offset, e.message.contains("=="))), Some((7, true)));
+        assert_eq!(
+            e.map(|e| (e.offset, e.message.contains("=="))),
+            Some((7, true))
+        );
         let e = parse("(resell or external").err();
         assert_eq!(e.map(|e| e.offset), Some(19));
         let e = parse("resell external").err();

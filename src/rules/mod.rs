@@ -11,9 +11,9 @@ pub mod load;
 pub mod parse;
 pub mod template;
 
+use crate::model::decision::Severity;
 use crate::model::plan::{AccountKind, Role};
 use crate::model::question::Question;
-use crate::model::decision::Severity;
 use crate::yaml::{Node, Span};
 
 pub use diag::{Diagnostic, Diagnostics, Level};

@@ -9,7 +9,7 @@ use crate::model::plan::{AccountKind, Role};
 use crate::model::question::{Choice, Question, QuestionKind};
 use crate::rules::answers::parse_value;
 use crate::rules::diag::{Diagnostic, Diagnostics};
-use crate::rules::expr::{self, suggest, Ast, Expr, Scope};
+use crate::rules::expr::{self, Ast, Expr, Scope, suggest};
 use crate::rules::template::{Allow, Template};
 use crate::rules::{
     AccountGroup, Comparison, ComparisonColumn, ComparisonRow, Conditional, FindingRule,
@@ -72,7 +72,10 @@ struct Fields<'n> {
 
 impl<'n> Fields<'n> {
     fn get(&self, key: &str) -> Option<&'n Node> {
-        self.entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+        self.entries
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
     }
 }
 
@@ -84,11 +87,13 @@ struct Sections<'n> {
 
 impl Parser {
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.diags.push(Diagnostic::error(&self.file, span, message));
+        self.diags
+            .push(Diagnostic::error(&self.file, span, message));
     }
 
     fn error_len(&mut self, span: Span, len: usize, message: impl Into<String>) {
-        self.diags.push(Diagnostic::error(&self.file, span, message).with_len(len));
+        self.diags
+            .push(Diagnostic::error(&self.file, span, message).with_len(len));
     }
 
     fn origin(&self, node: &Node) -> Origin {
@@ -98,26 +103,53 @@ impl Parser {
         }
     }
 
-    fn fields<'n>(&mut self, node: &'n Node, what: &str, known: &[&str], required: &[&str]) -> Option<Fields<'n>> {
+    fn fields<'n>(
+        &mut self,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+        required: &[&str],
+    ) -> Option<Fields<'n>> {
         let NodeKind::Map(map) = &node.kind else {
-            self.error(node.span, format!("{what} must be a mapping with {}, not {}", known.join(", "), node.describe()));
+            self.error(
+                node.span,
+                format!(
+                    "{what} must be a mapping with {}, not {}",
+                    known.join(", "),
+                    node.describe()
+                ),
+            );
             return None;
         };
         let mut entries: Vec<(&'n str, &'n Node)> = Vec::new();
         for (key, value) in map {
-            let Some(name) = key.as_str().filter(|_| matches!(key.kind, NodeKind::Scalar { .. })) else {
-                self.error(key.span, format!("keys in {what} must be words, not {}", key.describe()));
+            let Some(name) = key
+                .as_str()
+                .filter(|_| matches!(key.kind, NodeKind::Scalar { .. }))
+            else {
+                self.error(
+                    key.span,
+                    format!("keys in {what} must be words, not {}", key.describe()),
+                );
                 continue;
             };
             if !known.contains(&name) {
                 let hint = suggest(name, known.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
-                self.error_len(key.span, name.chars().count(), format!("unknown key `{name}` in {what}; {hint}"));
+                self.error_len(
+                    key.span,
+                    name.chars().count(),
+                    format!("unknown key `{name}` in {what}; {hint}"),
+                );
                 continue;
             }
             if entries.iter().any(|(k, _)| *k == name) {
-                self.error_len(key.span, name.chars().count(), format!("`{name}` is given twice in {what}"));
+                self.error_len(
+                    key.span,
+                    name.chars().count(),
+                    format!("`{name}` is given twice in {what}"),
+                );
                 continue;
             }
             entries.push((name, value));
@@ -134,7 +166,10 @@ impl Parser {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.trim().to_string()),
             _ => {
-                self.error(node.span, format!("{what} must be text, not {}", node.describe()));
+                self.error(
+                    node.span,
+                    format!("{what} must be text, not {}", node.describe()),
+                );
                 None
             }
         }
@@ -143,7 +178,9 @@ impl Parser {
     fn id(&mut self, node: &Node, what: &str) -> Option<String> {
         let text = self.string(node, what)?;
         let ok = text.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-            && text.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            && text
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if ok {
             Some(text)
         } else {
@@ -159,7 +196,10 @@ impl Parser {
             NodeKind::Seq(items) => items,
             _ if node.is_null() => &[],
             _ => {
-                self.error(node.span, format!("{what} must be a list, not {}", node.describe()));
+                self.error(
+                    node.span,
+                    format!("{what} must be a list, not {}", node.describe()),
+                );
                 &[]
             }
         }
@@ -167,7 +207,9 @@ impl Parser {
 
     fn text_field(&mut self, fields: &Fields, key: &str, what: &str) -> String {
         match fields.get(key) {
-            Some(node) => self.string(node, &format!("`{key}` of {what}")).unwrap_or_default(),
+            Some(node) => self
+                .string(node, &format!("`{key}` of {what}"))
+                .unwrap_or_default(),
             None => String::new(),
         }
     }
@@ -180,7 +222,10 @@ impl Parser {
             return node.span;
         }
         let shift = u32::try_from(offset).unwrap_or(0) + u32::from(quoted);
-        Span { line: node.span.line, col: node.span.col + shift }
+        Span {
+            line: node.span.line,
+            col: node.span.col + shift,
+        }
     }
 
     fn condition(&mut self, node: &Node, scope: &Scope) -> Option<(Expr, String)> {
@@ -201,7 +246,11 @@ impl Parser {
         let ast: Ast = match expr::parse(&text) {
             Ok(ast) => ast,
             Err(e) => {
-                self.error_len(Self::place(node, e.offset), e.len, format!("{} in `{}`", e.message, text.trim()));
+                self.error_len(
+                    Self::place(node, e.offset),
+                    e.len,
+                    format!("{} in `{}`", e.message, text.trim()),
+                );
                 return None;
             }
         };
@@ -210,10 +259,18 @@ impl Parser {
         for e in &errors {
             self.error_len(Self::place(node, e.offset), e.len, e.message.clone());
         }
-        errors.is_empty().then_some((resolved, text.trim().to_string()))
+        errors
+            .is_empty()
+            .then_some((resolved, text.trim().to_string()))
     }
 
-    fn template(&mut self, node: &Node, questions: &[Question], allow: Allow, what: &str) -> Option<Template> {
+    fn template(
+        &mut self,
+        node: &Node,
+        questions: &[Question],
+        allow: Allow,
+        what: &str,
+    ) -> Option<Template> {
         let text = self.string(node, what)?;
         let raw = node.as_str().unwrap_or_default();
         let lead = raw.chars().count() - raw.trim_start().chars().count();
@@ -243,10 +300,16 @@ impl Parser {
         let mut sections = Sections::default();
         for (name, root) in &roots {
             self.file = name.clone();
-            let Some(fields) = self.fields(root, "a rule file", SECTIONS, &[]) else { continue };
+            let Some(fields) = self.fields(root, "a rule file", SECTIONS, &[]) else {
+                continue;
+            };
             for (key, node) in fields.entries {
                 if let Some(section) = SECTIONS.iter().find(|s| **s == key) {
-                    sections.by_name.entry(section).or_default().push((name.clone(), node));
+                    sections
+                        .by_name
+                        .entry(section)
+                        .or_default()
+                        .push((name.clone(), node));
                 }
             }
         }
@@ -274,17 +337,36 @@ impl Parser {
         for (file, node) in list("predicates") {
             self.file = file.clone();
             let NodeKind::Map(entries) = &node.kind else {
-                self.error(node.span, format!("`predicates` must be a mapping of names to conditions, not {}", node.describe()));
+                self.error(
+                    node.span,
+                    format!(
+                        "`predicates` must be a mapping of names to conditions, not {}",
+                        node.describe()
+                    ),
+                );
                 continue;
             };
             for (key, value) in entries {
-                let Some(name) = self.id(key, "a predicate name") else { continue };
-                if predicate_nodes.iter().any(|(_, k, _)| k.as_str() == Some(name.as_str())) {
-                    self.error_len(key.span, name.len(), format!("predicate `{name}` is defined twice"));
+                let Some(name) = self.id(key, "a predicate name") else {
+                    continue;
+                };
+                if predicate_nodes
+                    .iter()
+                    .any(|(_, k, _)| k.as_str() == Some(name.as_str()))
+                {
+                    self.error_len(
+                        key.span,
+                        name.len(),
+                        format!("predicate `{name}` is defined twice"),
+                    );
                     continue;
                 }
                 if rules.question(&name).is_some() {
-                    self.error_len(key.span, name.len(), format!("predicate `{name}` has the name of a question; rename it"));
+                    self.error_len(
+                        key.span,
+                        name.len(),
+                        format!("predicate `{name}` has the name of a question; rename it"),
+                    );
                     continue;
                 }
                 predicate_nodes.push((file.clone(), key, value));
@@ -304,8 +386,14 @@ impl Parser {
             self.file = file.clone();
             let (cond_node, description) = match &value.kind {
                 NodeKind::Map(_) => {
-                    let Some(f) = self.fields(value, "a predicate", &["when", "description"], &["when"]) else { continue };
-                    let description = f.get("description").and_then(|d| self.string(d, "`description`"));
+                    let Some(f) =
+                        self.fields(value, "a predicate", &["when", "description"], &["when"])
+                    else {
+                        continue;
+                    };
+                    let description = f
+                        .get("description")
+                        .and_then(|d| self.string(d, "`description`"));
                     match f.get("when") {
                         Some(w) => (w, description),
                         None => continue,
@@ -313,13 +401,18 @@ impl Parser {
                 }
                 _ => (*value, None),
             };
-            let (expr, text) = self.condition(cond_node, &all).unwrap_or((Expr::Const(false), String::new()));
+            let (expr, text) = self
+                .condition(cond_node, &all)
+                .unwrap_or((Expr::Const(false), String::new()));
             rules.predicates.push(Predicate {
                 name: key.as_str().unwrap_or_default().to_string(),
                 description,
                 expr,
                 text,
-                origin: Origin { file: file.clone(), span: key.span },
+                origin: Origin {
+                    file: file.clone(),
+                    span: key.span,
+                },
             });
         }
         rules.predicate_exprs = rules.predicates.iter().map(|p| p.expr.clone()).collect();
@@ -328,11 +421,19 @@ impl Parser {
         for (i, when) in whens.iter().enumerate() {
             let Some((file, node)) = when else { continue };
             self.file = file.clone();
-            let scope = Scope { visible: i, ..all_scope(&rules.questions, &names) };
+            let scope = Scope {
+                visible: i,
+                ..all_scope(&rules.questions, &names)
+            };
             if let Some((expr, text)) = self.condition(node, &scope) {
                 self.check_reads_earlier(&rules, i, &expr, node);
                 let mut read = Vec::new();
-                reads(&rules, &expr, &mut read, &mut vec![false; rules.predicates.len()]);
+                reads(
+                    &rules,
+                    &expr,
+                    &mut read,
+                    &mut vec![false; rules.predicates.len()],
+                );
                 read.sort_unstable();
                 read.dedup();
                 rules.questions[i].depends_on = read;
@@ -378,14 +479,26 @@ impl Parser {
         for (n, (file, node)) in own.iter().enumerate() {
             self.file = file.clone();
             if n > 0 {
-                self.error(node.span, "`own_account` is defined in more than one file; keep one");
+                self.error(
+                    node.span,
+                    "`own_account` is defined in more than one file; keep one",
+                );
                 continue;
             }
             if let Some(f) = self.fields(node, "`own_account`", &["name", "members"], &["name"]) {
-                let allow = Allow { item: false, account: false };
+                let allow = Allow {
+                    item: false,
+                    account: false,
+                };
                 rules.own_account = OwnAccount {
-                    name: f.get("name").and_then(|n| self.template(n, &rules.questions, allow, "`name`")).unwrap_or_default(),
-                    members: f.get("members").map(|m| self.members(m, &rules, &scope, allow)).unwrap_or_default(),
+                    name: f
+                        .get("name")
+                        .and_then(|n| self.template(n, &rules.questions, allow, "`name`"))
+                        .unwrap_or_default(),
+                    members: f
+                        .get("members")
+                        .map(|m| self.members(m, &rules, &scope, allow))
+                        .unwrap_or_default(),
                 };
             }
         }
@@ -400,7 +513,10 @@ impl Parser {
         for (n, (file, node)) in list("comparison").iter().enumerate() {
             self.file = file.clone();
             if n > 0 {
-                self.error(node.span, "`comparison` is defined in more than one file; keep one");
+                self.error(
+                    node.span,
+                    "`comparison` is defined in more than one file; keep one",
+                );
                 continue;
             }
             rules.comparison = self.comparison(node, &rules);
@@ -416,20 +532,45 @@ impl Parser {
         self.check_duplicates(&rules);
         if rules.questions.is_empty() && !self.diags.iter().any(Diagnostic::is_error) {
             self.file = files.first().map(|(n, _)| n.clone()).unwrap_or_default();
-            self.error(Span::default(), "the rule set has no questions; add a `questions:` section");
+            self.error(
+                Span::default(),
+                "the rule set has no questions; add a `questions:` section",
+            );
         }
         if rules.models.is_empty() && !self.diags.iter().any(Diagnostic::is_error) {
-            self.error(Span::default(), "the rule set has no models; add a `models:` section");
+            self.error(
+                Span::default(),
+                "the rule set has no models; add a `models:` section",
+            );
         }
         rules
     }
 
-    fn question<'n>(&mut self, node: &'n Node, earlier: &[Question]) -> Option<(Question, Option<&'n Node>)> {
-        const KEYS: &[&str] = &["id", "prompt", "help", "type", "options", "default", "when", "min_length", "min", "max"];
+    fn question<'n>(
+        &mut self,
+        node: &'n Node,
+        earlier: &[Question],
+    ) -> Option<(Question, Option<&'n Node>)> {
+        const KEYS: &[&str] = &[
+            "id",
+            "prompt",
+            "help",
+            "type",
+            "options",
+            "default",
+            "when",
+            "min_length",
+            "min",
+            "max",
+        ];
         let f = self.fields(node, "a question", KEYS, &["id", "prompt", "type"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a question id"))?;
         if earlier.iter().any(|q| q.id == id) {
-            self.error_len(f.get("id").map(|n| n.span).unwrap_or(node.span), id.len(), format!("question `{id}` is defined twice"));
+            self.error_len(
+                f.get("id").map(|n| n.span).unwrap_or(node.span),
+                id.len(),
+                format!("question `{id}` is defined twice"),
+            );
             return None;
         }
         let prompt = self.text_field(&f, "prompt", "a question");
@@ -449,24 +590,38 @@ impl Parser {
             }
         };
         let kind = match type_name.as_str() {
-            "text" => QuestionKind::Text { min_len: usize::try_from(int(self, "min_length", 1)).unwrap_or(1) },
+            "text" => QuestionKind::Text {
+                min_len: usize::try_from(int(self, "min_length", 1)).unwrap_or(1),
+            },
             "one_of" => QuestionKind::Choice,
             "any_of" => QuestionKind::Multi,
             "yes_no" => QuestionKind::YesNo,
             "number" => {
                 let (min, max) = (int(self, "min", 0), int(self, "max", i64::from(u32::MAX)));
                 if min > max {
-                    self.error(node.span, format!("question `{id}` has min {min} above max {max}"));
+                    self.error(
+                        node.span,
+                        format!("question `{id}` has min {min} above max {max}"),
+                    );
                 }
                 QuestionKind::Number { min, max }
             }
-            "names" => QuestionKind::Names { min_len: usize::try_from(int(self, "min_length", 2)).unwrap_or(2) },
+            "names" => QuestionKind::Names {
+                min_len: usize::try_from(int(self, "min_length", 2)).unwrap_or(2),
+            },
             other => {
                 const TYPES: &[&str] = &["text", "one_of", "any_of", "yes_no", "number", "names"];
-                let hint = suggest(other, TYPES.iter().copied()).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                self.error_len(type_node.span, other.chars().count(), format!(
-                    "unknown question type `{other}`; {hint}types: {}", TYPES.join(", ")
-                ));
+                let hint = suggest(other, TYPES.iter().copied())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                self.error_len(
+                    type_node.span,
+                    other.chars().count(),
+                    format!(
+                        "unknown question type `{other}`; {hint}types: {}",
+                        TYPES.join(", ")
+                    ),
+                );
                 return None;
             }
         };
@@ -475,26 +630,50 @@ impl Parser {
         match (f.get("options"), wants_options) {
             (Some(list), true) => {
                 for item in self.list(list, "`options`") {
-                    let Some(of) = self.fields(item, "an option", &["id", "label"], &["id", "label"]) else { continue };
+                    let Some(of) =
+                        self.fields(item, "an option", &["id", "label"], &["id", "label"])
+                    else {
+                        continue;
+                    };
                     let (Some(oid), Some(label)) = (
                         of.get("id").and_then(|n| self.id(n, "an option id")),
                         of.get("label").and_then(|n| self.string(n, "`label`")),
-                    ) else { continue };
+                    ) else {
+                        continue;
+                    };
                     if options.iter().any(|o: &Choice| o.id == oid) {
-                        self.error(item.span, format!("option `{oid}` is listed twice in `{id}`"));
+                        self.error(
+                            item.span,
+                            format!("option `{oid}` is listed twice in `{id}`"),
+                        );
                         continue;
                     }
                     options.push(Choice { id: oid, label });
                 }
                 if options.is_empty() {
-                    self.error(list.span, format!("question `{id}` needs at least one option"));
+                    self.error(
+                        list.span,
+                        format!("question `{id}` needs at least one option"),
+                    );
                 }
                 if options.len() > 64 {
-                    self.error(list.span, format!("question `{id}` has {} options; at most 64 are supported", options.len()));
+                    self.error(
+                        list.span,
+                        format!(
+                            "question `{id}` has {} options; at most 64 are supported",
+                            options.len()
+                        ),
+                    );
                 }
             }
-            (None, true) => self.error(node.span, format!("question `{id}` of type {type_name} needs `options`")),
-            (Some(list), false) => self.error(list.span, format!("`options` only apply to one_of and any_of questions, not {type_name}")),
+            (None, true) => self.error(
+                node.span,
+                format!("question `{id}` of type {type_name} needs `options`"),
+            ),
+            (Some(list), false) => self.error(
+                list.span,
+                format!("`options` only apply to one_of and any_of questions, not {type_name}"),
+            ),
             (None, false) => {}
         }
         let mut question = Question {
@@ -513,7 +692,9 @@ impl Parser {
         if let Some(default) = f.get("default") {
             match parse_value(&question, default) {
                 Ok(value) => question.default = Some(value),
-                Err((span, len, message)) => self.error_len(span, len, format!("default of `{id}`: {message}")),
+                Err((span, len, message)) => {
+                    self.error_len(span, len, format!("default of `{id}`: {message}"))
+                }
             }
         }
         let when = f.get("when");
@@ -557,12 +738,17 @@ impl Parser {
                         }
                         1 => {
                             let from = stack.iter().position(|(p, _)| *p == to).unwrap_or(0);
-                            let mut names: Vec<&str> = stack[from..].iter().map(|(p, _)| rules.predicates[*p].name.as_str()).collect();
+                            let mut names: Vec<&str> = stack[from..]
+                                .iter()
+                                .map(|(p, _)| rules.predicates[*p].name.as_str())
+                                .collect();
                             names.push(&rules.predicates[to].name);
                             let origin = &rules.predicates[to].origin;
-                            self.diags.push(Diagnostic::error(&origin.file, origin.span, format!(
-                                "predicates form a cycle: {}", names.join(" -> ")
-                            )));
+                            self.diags.push(Diagnostic::error(
+                                &origin.file,
+                                origin.span,
+                                format!("predicates form a cycle: {}", names.join(" -> ")),
+                            ));
                         }
                         _ => {}
                     }
@@ -577,10 +763,19 @@ impl Parser {
 
     fn check_reads_earlier(&mut self, rules: &RuleSet, question: usize, expr: &Expr, node: &Node) {
         let mut read = Vec::new();
-        reads(rules, expr, &mut read, &mut vec![false; rules.predicates.len()]);
+        reads(
+            rules,
+            expr,
+            &mut read,
+            &mut vec![false; rules.predicates.len()],
+        );
         for q in read {
             if q >= question {
-                let what = if q == question { "itself" } else { "a question asked later" };
+                let what = if q == question {
+                    "itself"
+                } else {
+                    "a question asked later"
+                };
                 self.error(node.span, format!(
                     "the `when` of `{}` reads `{}` ({what}) through a predicate; a question may only depend on questions before it",
                     rules.questions[question].id, rules.questions[q].id
@@ -589,28 +784,57 @@ impl Parser {
         }
     }
 
-    fn conditionals(&mut self, node: &Node, rules: &RuleSet, scope: &Scope, what: &str) -> Vec<Conditional> {
-        let allow = Allow { item: false, account: false };
+    fn conditionals(
+        &mut self,
+        node: &Node,
+        rules: &RuleSet,
+        scope: &Scope,
+        what: &str,
+    ) -> Vec<Conditional> {
+        let allow = Allow {
+            item: false,
+            account: false,
+        };
         let mut out = Vec::new();
         for item in self.list(node, what) {
             let (text_node, when) = match &item.kind {
                 NodeKind::Map(_) => {
-                    let Some(f) = self.fields(item, "a conditional text", &["when", "text"], &["text"]) else { continue };
-                    let when = f.get("when").and_then(|w| self.condition(w, scope)).map(|(e, _)| e);
+                    let Some(f) =
+                        self.fields(item, "a conditional text", &["when", "text"], &["text"])
+                    else {
+                        continue;
+                    };
+                    let when = f
+                        .get("when")
+                        .and_then(|w| self.condition(w, scope))
+                        .map(|(e, _)| e);
                     let Some(text) = f.get("text") else { continue };
                     (text, when)
                 }
                 _ => (item, None),
             };
             if let Some(text) = self.template(text_node, &rules.questions, allow, "a text") {
-                out.push(Conditional { when, text, origin: self.origin(item) });
+                out.push(Conditional {
+                    when,
+                    text,
+                    origin: self.origin(item),
+                });
             }
         }
         out
     }
 
     fn model(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<Model> {
-        const KEYS: &[&str] = &["id", "title", "summary", "best_when", "not_needed_when", "own_account", "groups", "why_not"];
+        const KEYS: &[&str] = &[
+            "id",
+            "title",
+            "summary",
+            "best_when",
+            "not_needed_when",
+            "own_account",
+            "groups",
+            "why_not",
+        ];
         let f = self.fields(node, "a model", KEYS, &["id", "title", "own_account"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a model id"))?;
         let own_node = f.get("own_account")?;
@@ -618,31 +842,48 @@ impl Parser {
             "standard" => AccountKind::Standard,
             "parent" => AccountKind::Parent,
             other => {
-                self.error(own_node.span, format!("`own_account` is standard or parent, not `{other}`"));
+                self.error(
+                    own_node.span,
+                    format!("`own_account` is standard or parent, not `{other}`"),
+                );
                 return None;
             }
         };
         let mut groups = Vec::new();
         if let Some(list) = f.get("groups") {
             for item in self.list(list, "`groups`") {
-                let Some(name) = self.string(item, "a group id") else { continue };
+                let Some(name) = self.string(item, "a group id") else {
+                    continue;
+                };
                 match rules.groups.iter().position(|g| g.id == name) {
                     Some(g) => groups.push(g),
                     None => {
                         let hint = suggest(&name, rules.groups.iter().map(|g| g.id.as_str()))
                             .map(|s| format!("; did you mean `{s}`?"))
                             .unwrap_or_default();
-                        self.error_len(item.span, name.chars().count(), format!("unknown account group `{name}`{hint}"));
+                        self.error_len(
+                            item.span,
+                            name.chars().count(),
+                            format!("unknown account group `{name}`{hint}"),
+                        );
                     }
                 }
             }
         }
         let parentless = own_account == AccountKind::Standard
-            && groups.iter().any(|g| rules.groups[*g].kind == AccountKind::Subaccount);
+            && groups
+                .iter()
+                .any(|g| rules.groups[*g].kind == AccountKind::Subaccount);
         if parentless {
-            self.error(own_node.span, format!("model `{id}` has subaccount groups, so its own account must be `parent`"));
+            self.error(
+                own_node.span,
+                format!("model `{id}` has subaccount groups, so its own account must be `parent`"),
+            );
         }
-        let why_not = f.get("why_not").map(|w| self.conditionals(w, rules, scope, "`why_not`")).unwrap_or_default();
+        let why_not = f
+            .get("why_not")
+            .map(|w| self.conditionals(w, rules, scope, "`why_not`"))
+            .unwrap_or_default();
         Some(Model {
             id,
             title: self.text_field(&f, "title", "a model"),
@@ -665,70 +906,148 @@ impl Parser {
                     .map(|s| format!("did you mean `{s}`? "))
                     .unwrap_or_default();
                 let known: Vec<&str> = rules.models.iter().map(|m| m.id.as_str()).collect();
-                self.error_len(node.span, name.chars().count(), format!(
-                    "unknown model `{name}`; {hint}models: {}", known.join(", ")
-                ));
+                self.error_len(
+                    node.span,
+                    name.chars().count(),
+                    format!("unknown model `{name}`; {hint}models: {}", known.join(", ")),
+                );
                 None
             }
         }
     }
 
-    fn recommendation(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<Recommendation> {
-        let f = self.fields(node, "a recommendation rule", &["id", "model", "priority", "when", "reasons"], &["id", "model", "priority", "when", "reasons"])?;
+    fn recommendation(
+        &mut self,
+        node: &Node,
+        rules: &RuleSet,
+        scope: &Scope,
+    ) -> Option<Recommendation> {
+        let f = self.fields(
+            node,
+            "a recommendation rule",
+            &["id", "model", "priority", "when", "reasons"],
+            &["id", "model", "priority", "when", "reasons"],
+        )?;
         let id = f.get("id").and_then(|n| self.id(n, "a rule id"));
         let model = f.get("model").and_then(|n| self.model_ref(n, rules));
-        let priority = f.get("priority").and_then(|n| match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
-            Some(p) => Some(p),
-            None => {
-                self.error(n.span, "`priority` must be a whole number; the highest matching priority wins");
-                None
+        let priority = f.get("priority").and_then(|n| {
+            match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
+                Some(p) => Some(p),
+                None => {
+                    self.error(
+                        n.span,
+                        "`priority` must be a whole number; the highest matching priority wins",
+                    );
+                    None
+                }
             }
         });
         let when = f.get("when").and_then(|n| self.condition(n, scope));
-        let reasons = f.get("reasons").map(|r| self.conditionals(r, rules, scope, "`reasons`")).unwrap_or_default();
-        if f.get("reasons").is_some() && reasons.is_empty() && !self.diags.iter().any(Diagnostic::is_error) {
+        let reasons = f
+            .get("reasons")
+            .map(|r| self.conditionals(r, rules, scope, "`reasons`"))
+            .unwrap_or_default();
+        if f.get("reasons").is_some()
+            && reasons.is_empty()
+            && !self.diags.iter().any(Diagnostic::is_error)
+        {
             self.error(node.span, "a recommendation rule needs at least one reason");
         }
         let (when, when_text) = when?;
-        Some(Recommendation { id: id?, model: model?, priority: priority?, when, when_text, reasons, origin: self.origin(node) })
+        Some(Recommendation {
+            id: id?,
+            model: model?,
+            priority: priority?,
+            when,
+            when_text,
+            reasons,
+            origin: self.origin(node),
+        })
     }
 
     fn finding(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<FindingRule> {
-        let f = self.fields(node, "a finding", &["id", "severity", "when", "message", "fix"], &["id", "severity", "when", "message", "fix"])?;
+        let f = self.fields(
+            node,
+            "a finding",
+            &["id", "severity", "when", "message", "fix"],
+            &["id", "severity", "when", "message", "fix"],
+        )?;
         let id = f.get("id").and_then(|n| self.id(n, "a finding id"));
         let severity = f.get("severity").and_then(|n| {
             let text = self.string(n, "`severity`")?;
             let s = Severity::parse(&text);
             if s.is_none() {
-                self.error_len(n.span, text.chars().count(), format!("`severity` is error, warning or info, not `{text}`"));
+                self.error_len(
+                    n.span,
+                    text.chars().count(),
+                    format!("`severity` is error, warning or info, not `{text}`"),
+                );
             }
             s
         });
         let when = f.get("when").and_then(|n| self.condition(n, scope));
-        let allow = Allow { item: false, account: false };
-        let message = f.get("message").and_then(|n| self.template(n, &rules.questions, allow, "`message`"));
-        let fix = f.get("fix").and_then(|n| self.template(n, &rules.questions, allow, "`fix`"));
+        let allow = Allow {
+            item: false,
+            account: false,
+        };
+        let message = f
+            .get("message")
+            .and_then(|n| self.template(n, &rules.questions, allow, "`message`"));
+        let fix = f
+            .get("fix")
+            .and_then(|n| self.template(n, &rules.questions, allow, "`fix`"));
         let (when, when_text) = when?;
-        Some(FindingRule { id: id?, severity: severity?, when, when_text, message: message?, fix: fix?, origin: self.origin(node) })
+        Some(FindingRule {
+            id: id?,
+            severity: severity?,
+            when,
+            when_text,
+            message: message?,
+            fix: fix?,
+            origin: self.origin(node),
+        })
     }
 
-    fn members(&mut self, node: &Node, rules: &RuleSet, scope: &Scope, allow: Allow) -> Vec<MemberTemplate> {
-        let allow = Allow { account: true, ..allow };
+    fn members(
+        &mut self,
+        node: &Node,
+        rules: &RuleSet,
+        scope: &Scope,
+        allow: Allow,
+    ) -> Vec<MemberTemplate> {
+        let allow = Allow {
+            account: true,
+            ..allow
+        };
         let mut out = Vec::new();
         for item in self.list(node, "`members`") {
-            let Some(f) = self.fields(item, "a member", &["who", "role", "when"], &["who", "role"]) else { continue };
-            let who = f.get("who").and_then(|n| self.template(n, &rules.questions, allow, "`who`"));
+            let Some(f) = self.fields(item, "a member", &["who", "role", "when"], &["who", "role"])
+            else {
+                continue;
+            };
+            let who = f
+                .get("who")
+                .and_then(|n| self.template(n, &rules.questions, allow, "`who`"));
             let role = f.get("role").and_then(|n| {
                 let text = self.string(n, "`role`")?;
                 let role = Role::parse(&text);
                 if role.is_none() {
                     let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                    let hint = suggest(&text, names.iter().copied()).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                    self.error_len(n.span, text.chars().count(), format!("unknown role `{text}`; {hint}roles: {}", names.join(", ")));
+                    let hint = suggest(&text, names.iter().copied())
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    self.error_len(
+                        n.span,
+                        text.chars().count(),
+                        format!("unknown role `{text}`; {hint}roles: {}", names.join(", ")),
+                    );
                 }
                 role
             });
-            let when = f.get("when").and_then(|n| self.condition(n, scope)).map(|(e, _)| e);
+            let when = f
+                .get("when")
+                .and_then(|n| self.condition(n, scope))
+                .map(|(e, _)| e);
             if let (Some(who), Some(role)) = (who, role) {
                 out.push(MemberTemplate { who, role, when });
             }
@@ -738,7 +1057,12 @@ impl Parser {
 
     fn group(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<AccountGroup> {
         const KEYS: &[&str] = &["id", "kind", "from", "when", "name", "numbered", "members"];
-        let f = self.fields(node, "an account group", KEYS, &["id", "kind", "from", "name", "numbered"])?;
+        let f = self.fields(
+            node,
+            "an account group",
+            KEYS,
+            &["id", "kind", "from", "name", "numbered"],
+        )?;
         let id = f.get("id").and_then(|n| self.id(n, "a group id"));
         let kind = f.get("kind").and_then(|n| {
             let text = self.string(n, "`kind`")?;
@@ -746,7 +1070,11 @@ impl Parser {
                 "subaccount" => Some(AccountKind::Subaccount),
                 "client_owned" => Some(AccountKind::ClientOwned),
                 other => {
-                    self.error_len(n.span, other.chars().count(), format!("a group's `kind` is subaccount or client_owned, not `{other}`"));
+                    self.error_len(
+                        n.span,
+                        other.chars().count(),
+                        format!("a group's `kind` is subaccount or client_owned, not `{other}`"),
+                    );
                     None
                 }
             }
@@ -756,32 +1084,69 @@ impl Parser {
             match rules.question(&name) {
                 Some(q) if matches!(rules.questions[q].kind, QuestionKind::Names { .. }) => Some(q),
                 Some(_) => {
-                    self.error_len(n.span, name.chars().count(), format!("`from` needs a names question; `{name}` is not one"));
+                    self.error_len(
+                        n.span,
+                        name.chars().count(),
+                        format!("`from` needs a names question; `{name}` is not one"),
+                    );
                     None
                 }
                 None => {
-                    let hint = suggest(&name, rules.questions.iter().map(|q| q.id.as_str())).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                    self.error_len(n.span, name.chars().count(), format!("unknown question `{name}`{hint}"));
+                    let hint = suggest(&name, rules.questions.iter().map(|q| q.id.as_str()))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    self.error_len(
+                        n.span,
+                        name.chars().count(),
+                        format!("unknown question `{name}`{hint}"),
+                    );
                     None
                 }
             }
         });
-        let when = f.get("when").and_then(|n| self.condition(n, scope)).map(|(e, _)| e);
-        let allow = Allow { item: true, account: false };
-        let name = f.get("name").and_then(|n| self.template(n, &rules.questions, allow, "`name`"));
-        let numbered = f.get("numbered").and_then(|n| self.template(n, &rules.questions, allow, "`numbered`"));
-        let members = f.get("members").map(|m| self.members(m, rules, scope, allow)).unwrap_or_default();
-        if let Some(id) = &id {
-            if rules.groups.iter().any(|g| &g.id == id) {
-                self.error(node.span, format!("account group `{id}` is defined twice"));
-                return None;
-            }
+        let when = f
+            .get("when")
+            .and_then(|n| self.condition(n, scope))
+            .map(|(e, _)| e);
+        let allow = Allow {
+            item: true,
+            account: false,
+        };
+        let name = f
+            .get("name")
+            .and_then(|n| self.template(n, &rules.questions, allow, "`name`"));
+        let numbered = f
+            .get("numbered")
+            .and_then(|n| self.template(n, &rules.questions, allow, "`numbered`"));
+        let members = f
+            .get("members")
+            .map(|m| self.members(m, rules, scope, allow))
+            .unwrap_or_default();
+        if let Some(id) = &id
+            && rules.groups.iter().any(|g| &g.id == id)
+        {
+            self.error(node.span, format!("account group `{id}` is defined twice"));
+            return None;
         }
-        Some(AccountGroup { id: id?, kind: kind?, from: from?, when, name: name?, numbered: numbered?, members, origin: self.origin(node) })
+        Some(AccountGroup {
+            id: id?,
+            kind: kind?,
+            from: from?,
+            when,
+            name: name?,
+            numbered: numbered?,
+            members,
+            origin: self.origin(node),
+        })
     }
 
     fn step(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<StepTemplate> {
-        let f = self.fields(node, "a step", &["action", "for", "models", "when", "description"], &["action", "for", "description"])?;
+        let f = self.fields(
+            node,
+            "a step",
+            &["action", "for", "models", "when", "description"],
+            &["action", "for", "description"],
+        )?;
         let action = f.get("action").and_then(|n| self.id(n, "an action"));
         let scope_node = f.get("for")?;
         let for_name = self.string(scope_node, "`for`")?;
@@ -794,10 +1159,17 @@ impl Parser {
                 None => {
                     let mut names = vec!["own", "subaccount", "client_owned"];
                     names.extend(rules.groups.iter().map(|g| g.id.as_str()));
-                    let hint = suggest(other, names.iter().copied()).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                    self.error_len(scope_node.span, other.chars().count(), format!(
-                        "unknown `for` target `{other}`; {hint}use one of: {}", names.join(", ")
-                    ));
+                    let hint = suggest(other, names.iter().copied())
+                        .map(|s| format!("did you mean `{s}`? "))
+                        .unwrap_or_default();
+                    self.error_len(
+                        scope_node.span,
+                        other.chars().count(),
+                        format!(
+                            "unknown `for` target `{other}`; {hint}use one of: {}",
+                            names.join(", ")
+                        ),
+                    );
                     None
                 }
             },
@@ -810,18 +1182,44 @@ impl Parser {
                 }
             }
         }
-        let when = f.get("when").and_then(|n| self.condition(n, scope)).map(|(e, _)| e);
-        let allow = Allow { item: false, account: true };
-        let description = f.get("description").and_then(|n| self.template(n, &rules.questions, allow, "`description`"));
-        Some(StepTemplate { action: action?, scope: step_scope?, models, when, description: description?, origin: self.origin(node) })
+        let when = f
+            .get("when")
+            .and_then(|n| self.condition(n, scope))
+            .map(|(e, _)| e);
+        let allow = Allow {
+            item: false,
+            account: true,
+        };
+        let description = f
+            .get("description")
+            .and_then(|n| self.template(n, &rules.questions, allow, "`description`"));
+        Some(StepTemplate {
+            action: action?,
+            scope: step_scope?,
+            models,
+            when,
+            description: description?,
+            origin: self.origin(node),
+        })
     }
 
     fn comparison(&mut self, node: &Node, rules: &RuleSet) -> Comparison {
         let mut out = Comparison::default();
-        let Some(f) = self.fields(node, "`comparison`", &["columns", "rows"], &["columns", "rows"]) else { return out };
+        let Some(f) = self.fields(
+            node,
+            "`comparison`",
+            &["columns", "rows"],
+            &["columns", "rows"],
+        ) else {
+            return out;
+        };
         if let Some(cols) = f.get("columns") {
             for item in self.list(cols, "`columns`") {
-                let Some(cf) = self.fields(item, "a column", &["title", "models"], &["title", "models"]) else { continue };
+                let Some(cf) =
+                    self.fields(item, "a column", &["title", "models"], &["title", "models"])
+                else {
+                    continue;
+                };
                 let title = self.text_field(&cf, "title", "a column");
                 let mut models = Vec::new();
                 if let Some(list) = cf.get("models") {
@@ -836,7 +1234,10 @@ impl Parser {
         }
         if let Some(rows) = f.get("rows") {
             for item in self.list(rows, "`rows`") {
-                let Some(rf) = self.fields(item, "a row", &["area", "cells"], &["area", "cells"]) else { continue };
+                let Some(rf) = self.fields(item, "a row", &["area", "cells"], &["area", "cells"])
+                else {
+                    continue;
+                };
                 let area = self.text_field(&rf, "area", "a row");
                 let mut cells = Vec::new();
                 if let Some(list) = rf.get("cells") {
@@ -844,7 +1245,14 @@ impl Parser {
                         cells.push(self.string(c, "a cell").unwrap_or_default());
                     }
                     if cells.len() != out.columns.len() {
-                        self.error(list.span, format!("row `{area}` has {} cells for {} columns", cells.len(), out.columns.len()));
+                        self.error(
+                            list.span,
+                            format!(
+                                "row `{area}` has {} cells for {} columns",
+                                cells.len(),
+                                out.columns.len()
+                            ),
+                        );
                     }
                 }
                 out.rows.push(ComparisonRow { area, cells });
@@ -854,11 +1262,19 @@ impl Parser {
     }
 
     fn test(&mut self, node: &Node, rules: &RuleSet) -> Option<RuleTest> {
-        let f = self.fields(node, "a test", &["name", "answers", "model", "findings"], &["name", "answers", "model"])?;
+        let f = self.fields(
+            node,
+            "a test",
+            &["name", "answers", "model", "findings"],
+            &["name", "answers", "model"],
+        )?;
         let name = self.text_field(&f, "name", "a test");
         let answers = f.get("answers")?.clone();
         if !matches!(answers.kind, NodeKind::Map(_)) {
-            self.error(answers.span, "a test's `answers` must be a mapping of question ids to answers");
+            self.error(
+                answers.span,
+                "a test's `answers` must be a mapping of question ids to answers",
+            );
             return None;
         }
         let model_node = f.get("model")?;
@@ -867,16 +1283,30 @@ impl Parser {
         let mut findings = Vec::new();
         if let Some(list) = f.get("findings") {
             for item in self.list(list, "`findings`") {
-                let Some(id) = self.string(item, "a finding id") else { continue };
+                let Some(id) = self.string(item, "a finding id") else {
+                    continue;
+                };
                 if rules.findings.iter().any(|x| x.id == id) {
                     findings.push(id);
                 } else {
-                    let hint = suggest(&id, rules.findings.iter().map(|x| x.id.as_str())).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                    self.error_len(item.span, id.chars().count(), format!("unknown finding `{id}`{hint}"));
+                    let hint = suggest(&id, rules.findings.iter().map(|x| x.id.as_str()))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    self.error_len(
+                        item.span,
+                        id.chars().count(),
+                        format!("unknown finding `{id}`{hint}"),
+                    );
                 }
             }
         }
-        Some(RuleTest { name, answers, model, findings, origin: self.origin(node) })
+        Some(RuleTest {
+            name,
+            answers,
+            model,
+            findings,
+            origin: self.origin(node),
+        })
     }
 
     fn check_duplicates(&mut self, rules: &RuleSet) {
@@ -884,21 +1314,63 @@ impl Parser {
             let mut seen: HashMap<&str, &Origin> = HashMap::new();
             for (id, origin) in items {
                 if let Some(first) = seen.insert(id, origin) {
-                    diags.push(Diagnostic::error(&origin.file, origin.span, format!(
-                        "{kind} `{id}` is defined twice (first at {}:{}:{})", first.file, first.span.line, first.span.col
-                    )));
+                    diags.push(Diagnostic::error(
+                        &origin.file,
+                        origin.span,
+                        format!(
+                            "{kind} `{id}` is defined twice (first at {}:{}:{})",
+                            first.file, first.span.line, first.span.col
+                        ),
+                    ));
                 }
             }
         };
-        report("model", rules.models.iter().map(|m| (m.id.as_str(), &m.origin)).collect(), &mut self.diags);
-        report("recommendation rule", rules.recommendations.iter().map(|r| (r.id.as_str(), &r.origin)).collect(), &mut self.diags);
-        report("finding", rules.findings.iter().map(|r| (r.id.as_str(), &r.origin)).collect(), &mut self.diags);
-        report("test", rules.tests.iter().map(|r| (r.name.as_str(), &r.origin)).collect(), &mut self.diags);
+        report(
+            "model",
+            rules
+                .models
+                .iter()
+                .map(|m| (m.id.as_str(), &m.origin))
+                .collect(),
+            &mut self.diags,
+        );
+        report(
+            "recommendation rule",
+            rules
+                .recommendations
+                .iter()
+                .map(|r| (r.id.as_str(), &r.origin))
+                .collect(),
+            &mut self.diags,
+        );
+        report(
+            "finding",
+            rules
+                .findings
+                .iter()
+                .map(|r| (r.id.as_str(), &r.origin))
+                .collect(),
+            &mut self.diags,
+        );
+        report(
+            "test",
+            rules
+                .tests
+                .iter()
+                .map(|r| (r.name.as_str(), &r.origin))
+                .collect(),
+            &mut self.diags,
+        );
     }
 }
 
 fn all_scope<'a>(questions: &'a [Question], names: &'a [String]) -> Scope<'a> {
-    Scope { questions, visible: questions.len(), predicates: names, predicates_visible: names.len() }
+    Scope {
+        questions,
+        visible: questions.len(),
+        predicates: names,
+        predicates_visible: names.len(),
+    }
 }
 
 /// The questions a condition reads, following predicates (each visited once, so cycles end).

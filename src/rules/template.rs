@@ -72,7 +72,11 @@ impl Template {
                 }
                 '{' => {
                     let Some(len) = chars[i + 1..].iter().position(|c| *c == '}') else {
-                        errors.push((i, 1, "`{` is not closed; write `{{` for a literal brace".to_string()));
+                        errors.push((
+                            i,
+                            1,
+                            "`{` is not closed; write `{{` for a literal brace".to_string(),
+                        ));
                         break;
                     };
                     let name: String = chars[i + 1..i + 1 + len].iter().collect();
@@ -94,7 +98,11 @@ impl Template {
         if !literal.is_empty() {
             parts.push(Part::Text(literal));
         }
-        if errors.is_empty() { Ok(Template { parts }) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(Template { parts })
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn render(&self, ctx: &Context<'_>) -> String {
@@ -106,7 +114,9 @@ impl Template {
                 Part::Account => out.push_str(ctx.account),
                 Part::Number => out.push_str(&ctx.number.to_string()),
                 Part::Answer(q, format) => {
-                    if let (Some(question), Some(value)) = (ctx.questions.get(*q), ctx.values.get(*q)) {
+                    if let (Some(question), Some(value)) =
+                        (ctx.questions.get(*q), ctx.values.get(*q))
+                    {
                         render_answer(&mut out, question, value, *format);
                     }
                 }
@@ -129,15 +139,23 @@ fn placeholder(name: &str, questions: &[Question], allow: Allow) -> Result<Part,
         "item" if allow.item => return Ok(Part::Item),
         "n" if allow.item => return Ok(Part::Number),
         "account" if allow.account => return Ok(Part::Account),
-        "item" | "n" => return Err(format!("`{{{name}}}` is only known in account group templates")),
-        "account" => return Err("`{account}` is only known in member and step templates".to_string()),
+        "item" | "n" => {
+            return Err(format!(
+                "`{{{name}}}` is only known in account group templates"
+            ));
+        }
+        "account" => {
+            return Err("`{account}` is only known in member and step templates".to_string());
+        }
         _ => {}
     }
     let (id, format) = match name.split_once('.') {
         Some((id, "count")) => (id, Format::Count),
         Some((id, "list")) => (id, Format::List),
         Some((_, other)) => {
-            return Err(format!("unknown format `.{other}`; use `.count` or `.list`"));
+            return Err(format!(
+                "unknown format `.{other}`; use `.count` or `.list`"
+            ));
         }
         None => (name, Format::Plain),
     };
@@ -149,12 +167,19 @@ fn placeholder(name: &str, questions: &[Question], allow: Allow) -> Result<Part,
         if allow.account {
             known.push("account");
         }
-        let hint = suggest(id, known).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+        let hint = suggest(id, known)
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_default();
         return Err(format!("unknown placeholder `{{{name}}}`{hint}"));
     };
-    let listy = matches!(questions[q].kind, QuestionKind::Names { .. } | QuestionKind::Multi);
+    let listy = matches!(
+        questions[q].kind,
+        QuestionKind::Names { .. } | QuestionKind::Multi
+    );
     if format != Format::Plain && !listy {
-        return Err(format!("`.count` and `.list` need a names or any-of question; `{id}` is not one"));
+        return Err(format!(
+            "`.count` and `.list` need a names or any-of question; `{id}` is not one"
+        ));
     }
     Ok(Part::Answer(q, format))
 }
@@ -167,7 +192,11 @@ fn render_answer(out: &mut String, question: &Question, value: &Value, format: F
             out.push_str(&join_names(names, 5));
         }
         (Value::Choice(i), _) => {
-            let label = question.options.get(*i).map(|o| o.label.as_str()).unwrap_or_default();
+            let label = question
+                .options
+                .get(*i)
+                .map(|o| o.label.as_str())
+                .unwrap_or_default();
             out.push_str(label);
         }
         (Value::Multi(bits), _) => {
@@ -206,7 +235,10 @@ mod tests {
             prompt: String::new(),
             help: String::new(),
             kind,
-            options: vec![Choice { id: "we_pay".into(), label: "We pay".into() }],
+            options: vec![Choice {
+                id: "we_pay".into(),
+                label: "We pay".into(),
+            }],
             default: None,
             when: None,
             when_text: None,
@@ -224,22 +256,47 @@ mod tests {
     #[test]
     fn renders_answers_items_and_counts() {
         let qs = questions();
-        let allow = Allow { item: true, account: true };
-        let t = Template::parse("{organization}: {customers.count} ({customers.list}), {billing}, {item} #{n} in {account} {{x}}", &qs, allow);
+        let allow = Allow {
+            item: true,
+            account: true,
+        };
+        let t = Template::parse(
+            "{organization}: {customers.count} ({customers.list}), {billing}, {item} #{n} in {account} {{x}}",
+            &qs,
+            allow,
+        );
         let values = vec![
             Value::Text("Acme".into()),
             Value::Names(Names::List(vec!["A".into(), "B".into(), "C".into()])),
             Value::Choice(0),
         ];
-        let ctx = Context { questions: &qs, values: &values, item: "Bakery", number: 7, account: "Parent" };
-        assert_eq!(t.map(|t| t.render(&ctx)), Ok("Acme: 3 (A, B and C), We pay, Bakery #7 in Parent {x}".to_string()));
+        let ctx = Context {
+            questions: &qs,
+            values: &values,
+            item: "Bakery",
+            number: 7,
+            account: "Parent",
+        };
+        assert_eq!(
+            t.map(|t| t.render(&ctx)),
+            Ok("Acme: 3 (A, B and C), We pay, Bakery #7 in Parent {x}".to_string())
+        );
     }
 
     #[test]
     fn rejects_unknown_and_misplaced_placeholders() {
         let qs = questions();
-        let none = Allow { item: false, account: false };
-        let errors = Template::parse("Hi {organisation} and {item} and {billing.count} {", &qs, none).err().unwrap_or_default();
+        let none = Allow {
+            item: false,
+            account: false,
+        };
+        let errors = Template::parse(
+            "Hi {organisation} and {item} and {billing.count} {",
+            &qs,
+            none,
+        )
+        .err()
+        .unwrap_or_default();
         assert_eq!(errors.len(), 4);
         assert_eq!((errors[0].0, errors[0].1), (3, 14));
         assert!(errors[0].2.contains("did you mean `organization`"));

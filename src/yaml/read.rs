@@ -1,8 +1,8 @@
 //! Reading one YAML document into a tree that remembers the line and column of every node.
-//!
-//! The input is user-written, so everything here is built to fail with a precise position and
-//! to refuse hostile files (huge, binary, deeply nested, alias bombs) quickly and without
-//! recursion.
+
+// The input is user-written, so everything here is built to fail with a precise position and
+// to refuse hostile files (huge, binary, deeply nested, alias bombs) quickly and without
+// recursion.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -44,7 +44,10 @@ pub struct Node {
 pub enum NodeKind {
     /// `plain` is false for quoted ('..', "..") and block (|, >) scalars: those are always strings.
     /// A `!!str` tag also makes a scalar non-plain; other tags are ignored.
-    Scalar { text: String, plain: bool },
+    Scalar {
+        text: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Keys in document order; duplicate keys are KEPT so the caller can report them.
     /// Merge keys (`<<`) are not expanded: they appear as an ordinary key.
@@ -130,9 +133,15 @@ fn looks_like_number(text: &str) -> bool {
     if let Some(oct) = unsigned.strip_prefix("0o") {
         return !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b));
     }
-    let starts_numeric = unsigned.as_bytes().first().is_some_and(|b| b.is_ascii_digit())
+    let starts_numeric = unsigned
+        .as_bytes()
+        .first()
+        .is_some_and(|b| b.is_ascii_digit())
         || (unsigned.starts_with('.')
-            && unsigned.as_bytes().get(1).is_some_and(|b| b.is_ascii_digit()));
+            && unsigned
+                .as_bytes()
+                .get(1)
+                .is_some_and(|b| b.is_ascii_digit()));
     starts_numeric && unsigned.parse::<f64>().is_ok()
 }
 
@@ -265,7 +274,7 @@ fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -316,6 +325,9 @@ fn readable(info: &str) -> String {
     } else if info.contains("mapping values are not allowed") {
         "unexpected ':' here; put quotes around a value that contains ': ', \
          or fix the indentation"
+    } else if info.contains("illegal placement of ':'") {
+        "unexpected ':' here; check that every '[' or '{' above is closed, or put quotes \
+         around a value that contains ':'"
     } else if info.contains("block sequence entries are not allowed") {
         "a list item ('- ') is not allowed here; check the indentation"
     } else if info.contains("tab") && !info.contains("tag") {
@@ -514,13 +526,18 @@ impl<'a> Builder<'a> {
 
     fn close(&mut self, span: Span) -> Result<(), ReadError> {
         let Some(open) = self.stack.pop() else {
-            return Err(ReadError::new(span, "invalid YAML: unbalanced end of a collection"));
+            return Err(ReadError::new(
+                span,
+                "invalid YAML: unbalanced end of a collection",
+            ));
         };
         let size = self.nodes - open.nodes_before;
         let height = open.height + 1;
         let node = match open.body {
             Body::Seq(items) => Node {
-                span: items.first().map_or(open.span, |first| open.span.min(first.span)),
+                span: items
+                    .first()
+                    .map_or(open.span, |first| open.span.min(first.span)),
                 kind: NodeKind::Seq(items),
             },
             Body::Map(entries, _) => Node {
@@ -684,7 +701,7 @@ mod tests {
         Span { line, col }
     }
 
-    fn scalar<'n>(node: &'n Node) -> (&'n str, bool) {
+    fn scalar(node: &Node) -> (&str, bool) {
         match &node.kind {
             NodeKind::Scalar { text, plain } => (text, *plain),
             other => panic!("expected a scalar, got {other:?}"),
@@ -746,12 +763,18 @@ mod tests {
         let owner = doc.get("owner");
         assert_eq!(owner.map(|n| n.span), Some(at(8, 3)));
         let name = owner.and_then(|o| o.get("name"));
-        assert_eq!(name.map(|n| (scalar(n), n.span)), Some((("Ana Café", true), at(8, 9))));
+        assert_eq!(
+            name.map(|n| (scalar(n), n.span)),
+            Some((("Ana Café", true), at(8, 9)))
+        );
 
         // A list not indented under its key still starts at its dash.
         let list = doc.get("list");
         assert_eq!(list.map(|n| n.span), Some(at(10, 1)));
-        assert_eq!(list.and_then(Node::as_seq).map(|s| s[0].span), Some(at(10, 3)));
+        assert_eq!(
+            list.and_then(Node::as_seq).map(|s| s[0].span),
+            Some(at(10, 3))
+        );
     }
 
     #[test]
@@ -831,6 +854,7 @@ mod tests {
             ("a: *nowhere\n", at(1, 4), "not defined"),
             ("a: \"\\q\"\n", at(1, 4), "escape"),
             ("a: @x\n", at(1, 4), "quotes"),
+            ("a: 1\nb: [x, y\nc: 2\n", at(3, 2), "is closed"),
         ];
         for (text, span, words) in cases {
             let err = fail(text.as_bytes());
@@ -846,7 +870,10 @@ mod tests {
         assert_eq!(err.span, at(2, 1));
         assert!(err.message.starts_with("only one YAML document is allowed"));
         // A document end marker followed by nothing is still one document.
-        assert_eq!(read("a: 1\n...\n# done\n").get("a").and_then(Node::as_str), Some("1"));
+        assert_eq!(
+            read("a: 1\n...\n# done\n").get("a").and_then(Node::as_str),
+            Some("1")
+        );
         // An explicit start marker is fine.
         assert_eq!(read("---\na: 1\n").get("a").map(|n| n.span), Some(at(2, 4)));
     }
@@ -894,7 +921,10 @@ mod tests {
     fn not_utf8_is_reported_at_the_bad_byte() {
         let err = fail(b"a: 1\nname: caf\xe9\n");
         assert_eq!(err.span, at(2, 10));
-        assert_eq!(err.message, "not UTF-8 text (byte 0xe9); save the file as UTF-8");
+        assert_eq!(
+            err.message,
+            "not UTF-8 text (byte 0xe9); save the file as UTF-8"
+        );
         let err = fail(&[&b"\xc3\xa9: x\n"[..], "\u{4eac}: ".as_bytes(), b"\xff"].concat());
         assert_eq!(err.span, at(2, 4));
         assert!(err.message.contains("byte 0xff"));
@@ -908,10 +938,13 @@ mod tests {
             err.message,
             "contains a control character (U+0000); is this a binary file?"
         );
-        assert_eq!(fail(b"\x1b[31m").message.contains("U+001B"), true);
+        assert!(fail(b"\x1b[31m").message.contains("U+001B"));
         assert_eq!(fail(b"a: \x7f\n").span, at(1, 4));
         // Tabs inside values are ordinary text.
-        assert_eq!(read("a: x\ty\n").get("a").and_then(Node::as_str), Some("x\ty"));
+        assert_eq!(
+            read("a: x\ty\n").get("a").and_then(Node::as_str),
+            Some("x\ty")
+        );
     }
 
     #[test]
@@ -946,9 +979,17 @@ mod tests {
     fn aliases_are_expanded() {
         let doc = read("base: &b\n  x: 1\n  y: [2]\ncopy: *b\nname: &n Mira\nagain: *n\n");
         assert_eq!(doc.get("copy").map(|c| c.span), Some(at(4, 7)));
-        assert_eq!(doc.get("copy").and_then(|c| c.get("x")).and_then(Node::as_str), Some("1"));
+        assert_eq!(
+            doc.get("copy")
+                .and_then(|c| c.get("x"))
+                .and_then(Node::as_str),
+            Some("1")
+        );
         // Values inside the copy point at the anchored original.
-        assert_eq!(doc.get("copy").and_then(|c| c.get("x")).map(|x| x.span), Some(at(2, 6)));
+        assert_eq!(
+            doc.get("copy").and_then(|c| c.get("x")).map(|x| x.span),
+            Some(at(2, 6))
+        );
         assert_eq!(doc.get("again").and_then(Node::as_str), Some("Mira"));
         assert_eq!(doc.get("again").map(|a| a.span), Some(at(6, 8)));
     }
@@ -957,7 +998,11 @@ mod tests {
     fn self_referencing_alias_is_refused() {
         let err = fail(b"a: &x [1, *x]\n");
         assert_eq!(err.span, at(1, 11));
-        assert!(err.message.contains("contains the alias itself"), "{}", err.message);
+        assert!(
+            err.message.contains("contains the alias itself"),
+            "{}",
+            err.message
+        );
     }
 
     fn billion_laughs(levels: usize) -> String {
@@ -1009,12 +1054,21 @@ mod tests {
         let deep = "[".repeat(100_000);
         let err = fail(deep.as_bytes());
         assert_eq!(err.span, at(1, 256));
-        assert!(err.message.starts_with("brackets are nested far too deeply"), "{}", err.message);
+        assert!(
+            err.message
+                .starts_with("brackets are nested far too deeply"),
+            "{}",
+            err.message
+        );
 
         let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
         let err = fail(deep.as_bytes());
         assert_eq!(err.span, at(1, 65));
-        assert!(err.message.contains("more than 64 levels"), "{}", err.message);
+        assert!(
+            err.message.contains("more than 64 levels"),
+            "{}",
+            err.message
+        );
 
         let ok = format!("{}{}", "[".repeat(64), "]".repeat(64));
         assert!(parse(ok.as_bytes(), &Limits::default()).is_ok());
@@ -1031,7 +1085,11 @@ mod tests {
     #[test]
     fn aliases_cannot_smuggle_in_depth() {
         let inner = format!("{}{}", "[".repeat(40), "]".repeat(40));
-        let text = format!("a: &deep {inner}\nb: {}*deep{}\n", "[".repeat(30), "]".repeat(30));
+        let text = format!(
+            "a: &deep {inner}\nb: {}*deep{}\n",
+            "[".repeat(30),
+            "]".repeat(30)
+        );
         let err = fail(text.as_bytes());
         assert_eq!(err.span, at(2, 34));
         assert!(err.message.contains("more than 64 levels"));
@@ -1053,7 +1111,10 @@ mod tests {
             .flatten()
             .and_then(|d| d.get("names").and_then(Node::as_seq).map(<[Node]>::len));
         assert_eq!(count, Some(200_000));
-        println!("parsed {} bytes of 200,000 names in {elapsed:?}", text.len());
+        println!(
+            "parsed {} bytes of 200,000 names in {elapsed:?}",
+            text.len()
+        );
         let started = std::time::Instant::now();
         let err = parse(billion_laughs(9).as_bytes(), &Limits::default());
         println!("billion laughs refused in {:?}", started.elapsed());

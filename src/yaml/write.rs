@@ -1,13 +1,13 @@
 //! Writing any `serde::Serialize` value as deterministic block-style YAML, streaming.
-//!
-//! Nothing is collected into an intermediate tree: each value is written as soon as serde hands
-//! it over, so a plan with hundreds of thousands of entries costs little memory. The only
-//! look-ahead needed (is a list or mapping empty?) is resolved by writing a collection's
-//! lead-in lazily, when its first entry arrives or when it ends empty.
-//!
-//! Strings are written plain only when both YAML 1.2 readers and YAML 1.1 readers (PyYAML,
-//! libyaml) are certain to read them back as the same string; everything else is
-//! double-quoted.
+
+// Nothing is collected into an intermediate tree: each value is written as soon as serde hands
+// it over, so a plan with hundreds of thousands of entries costs little memory. The only
+// look-ahead needed (is a list or mapping empty?) is resolved by writing a collection's
+// lead-in lazily, when its first entry arrives or when it ends empty.
+//
+// Strings are written plain only when both YAML 1.2 readers and YAML 1.1 readers (PyYAML,
+// libyaml) are certain to read them back as the same string; everything else is
+// double-quoted.
 
 use std::fmt;
 use std::io::{self, BufWriter, Write};
@@ -171,7 +171,9 @@ impl<W: Write> Emitter<W> {
     /// Positions the output at the start of the next entry of the innermost collection.
     fn entry(&mut self) -> Result<usize, WriteError> {
         let Some(frame) = self.frames.last_mut() else {
-            return Err(WriteError::unsupported("an entry outside any list or mapping"));
+            return Err(WriteError::unsupported(
+                "an entry outside any list or mapping",
+            ));
         };
         let indent = frame.indent;
         if frame.empty {
@@ -198,6 +200,13 @@ impl<W: Write> Emitter<W> {
 
     fn map_key(&mut self, key: &str) -> Result<(), WriteError> {
         let indent = self.entry()?;
+        // Escaping at most quadruples a key's length, so short keys need no trial rendering.
+        if key.len() * 4 + 2 <= LONG_KEY {
+            write_string(&mut self.out, key)?;
+            self.out.write_all(b":")?;
+            self.ctx = Ctx::AfterKey(indent);
+            return Ok(());
+        }
         self.key.clear();
         write_string(&mut self.key, key)?;
         if self.key.len() > LONG_KEY {
@@ -216,7 +225,9 @@ impl<W: Write> Emitter<W> {
 
     fn end(&mut self, is_seq: bool) -> Result<(), WriteError> {
         let Some(frame) = self.frames.pop() else {
-            return Err(WriteError::unsupported("the end of a collection that never began"));
+            return Err(WriteError::unsupported(
+                "the end of a collection that never began",
+            ));
         };
         if frame.empty {
             let empty: &[u8] = match (frame.opened, is_seq) {
@@ -236,6 +247,25 @@ impl<W: Write> Emitter<W> {
         }
         writeln!(self.out, "{v}")?;
         Ok(())
+    }
+
+    /// Integers up to 64 bits skip the formatting machinery; plans are full of them.
+    fn small_integer(&mut self, negative: bool, mut magnitude: u64) -> Result<(), WriteError> {
+        let mut buf = [0u8; 21];
+        let mut at = buf.len();
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (magnitude % 10) as u8;
+            magnitude /= 10;
+            if magnitude == 0 {
+                break;
+            }
+        }
+        if negative {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        self.scalar(&buf[at..])
     }
 
     fn float(&mut self, v: f64, debug: &str) -> Result<(), WriteError> {
@@ -307,24 +337,61 @@ fn needs_escape(c: char) -> bool {
 /// schema) and YAML 1.1 (PyYAML/libyaml implicit types). Errs towards quoting.
 fn is_plain_safe(s: &str) -> bool {
     let bytes = s.as_bytes();
-    let Some(&first) = bytes.first() else {
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
     // Indicators that start other syntax (or are reserved) at the start of a plain scalar.
-    if b"-?:,[]{}#&*!|>'\"%@`".contains(&first) {
+    if matches!(
+        first,
+        b'-' | b'?'
+            | b':'
+            | b','
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+    ) {
         return false;
     }
-    if s.starts_with(char::is_whitespace) || s.ends_with(char::is_whitespace) {
+    // A trailing ':' would read as a key; blanks at either end would be trimmed.
+    if first == b' ' || last == b' ' || last == b':' {
         return false;
     }
-    if s.ends_with(':') || s.contains(": ") || s.contains(" #") {
+    // One pass over the bytes, since this runs for every key and string in large plans.
+    let mut prev = 0u8;
+    let mut ascii = true;
+    for &b in bytes {
+        match b {
+            // Control characters (tab and line breaks included) and DEL.
+            0x00..=0x1f | 0x7f => return false,
+            // ": " starts a value and " #" a comment.
+            b' ' if prev == b':' => return false,
+            b'#' if prev == b' ' => return false,
+            0x80.. => ascii = false,
+            _ => {}
+        }
+        prev = b;
+    }
+    if !ascii
+        && (s.starts_with(char::is_whitespace)
+            || s.ends_with(char::is_whitespace)
+            || s.chars().any(needs_escape))
+    {
         return false;
     }
     // "..." at the start of a line ends the document.
-    if s.starts_with("...") {
-        return false;
-    }
-    if s.chars().any(needs_escape) {
+    if first == b'.' && s.starts_with("...") {
         return false;
     }
     !is_reserved_word(s) && !is_number_like(s)
@@ -332,7 +399,13 @@ fn is_plain_safe(s: &str) -> bool {
 
 /// Nulls, booleans (YAML 1.1 spells them many ways), the merge key and PyYAML's value key.
 fn is_reserved_word(s: &str) -> bool {
-    if s.len() > 5 {
+    let first = s.as_bytes().first().map(u8::to_ascii_lowercase);
+    if s.len() > 5
+        || !matches!(
+            first,
+            Some(b'y' | b'n' | b'o' | b't' | b'f' | b'~' | b'<' | b'=')
+        )
+    {
         return false;
     }
     let mut lower = [0u8; 5];
@@ -361,27 +434,31 @@ fn is_reserved_word(s: &str) -> bool {
 /// timestamp (which may contain spaces) and whatever Rust's float parser accepts ("inf", "NaN").
 fn is_number_like(s: &str) -> bool {
     let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let b = unsigned.as_bytes();
-    // YAML 1.1's float pattern even matches "." and "..", and old PyYAML reads "._" as a float.
-    let starts_numeric = match b {
-        [d, ..] if d.is_ascii_digit() => true,
+    let blank_free = || !s.contains([' ', '\t']);
+    match unsigned.as_bytes() {
+        [d, ..] if d.is_ascii_digit() => blank_free() || is_timestamp_start(unsigned),
+        // YAML 1.1's float pattern even matches "." and "..", and old PyYAML reads "._" as a
+        // float.
         [b'.'] => true,
-        [b'.', d, ..] => d.is_ascii_digit() || *d == b'.' || *d == b'_',
+        [b'.', d, ..] if d.is_ascii_digit() || *d == b'.' || *d == b'_' => blank_free(),
+        [b'.', ..] => {
+            unsigned.eq_ignore_ascii_case(".inf") || unsigned.eq_ignore_ascii_case(".nan")
+        }
+        // Rust's float parser (and so some YAML libraries) accepts these words in any case.
+        [b'i' | b'I' | b'n' | b'N', ..] => ["inf", "infinity", "nan"]
+            .iter()
+            .any(|word| unsigned.eq_ignore_ascii_case(word)),
         _ => false,
-    };
-    if starts_numeric && !s.contains([' ', '\t']) {
-        return true;
     }
-    if b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' {
-        return true;
-    }
-    if unsigned.eq_ignore_ascii_case(".inf") || unsigned.eq_ignore_ascii_case(".nan") {
-        return true;
-    }
-    s.len() <= 12 && s.parse::<f64>().is_ok()
 }
 
-impl<'a, W: Write> ser::Serializer for &'a mut Emitter<W> {
+/// YAML 1.1 timestamps start with a four-digit year and may contain spaces.
+fn is_timestamp_start(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-'
+}
+
+impl<W: Write> ser::Serializer for &mut Emitter<W> {
     type Ok = ();
     type Error = WriteError;
     type SerializeSeq = Self;
@@ -397,19 +474,19 @@ impl<'a, W: Write> ser::Serializer for &'a mut Emitter<W> {
     }
 
     fn serialize_i8(self, v: i8) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(v < 0, u64::from(v.unsigned_abs()))
     }
 
     fn serialize_i16(self, v: i16) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(v < 0, u64::from(v.unsigned_abs()))
     }
 
     fn serialize_i32(self, v: i32) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(v < 0, u64::from(v.unsigned_abs()))
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(v < 0, v.unsigned_abs())
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), WriteError> {
@@ -417,19 +494,19 @@ impl<'a, W: Write> ser::Serializer for &'a mut Emitter<W> {
     }
 
     fn serialize_u8(self, v: u8) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(false, u64::from(v))
     }
 
     fn serialize_u16(self, v: u16) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(false, u64::from(v))
     }
 
     fn serialize_u32(self, v: u32) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(false, u64::from(v))
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), WriteError> {
-        self.integer(v)
+        self.small_integer(false, v)
     }
 
     fn serialize_u128(self, v: u128) -> Result<(), WriteError> {
@@ -772,7 +849,9 @@ impl ser::Serializer for KeySerializer {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant, WriteError> {
-        Err(WriteError::unsupported("a map whose keys are enums with data"))
+        Err(WriteError::unsupported(
+            "a map whose keys are enums with data",
+        ))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, WriteError> {
@@ -794,7 +873,9 @@ impl ser::Serializer for KeySerializer {
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeStructVariant, WriteError> {
-        Err(WriteError::unsupported("a map whose keys are enums with data"))
+        Err(WriteError::unsupported(
+            "a map whose keys are enums with data",
+        ))
     }
 }
 
@@ -1083,7 +1164,9 @@ bytes:
                 Err(io::Error::other("disk full"))
             }
         }
-        let err = to_writer(Broken, &example_plan()).err().map(|e| e.to_string());
+        let err = to_writer(Broken, &example_plan())
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("could not write YAML: disk full"));
         let mut out = Vec::new();
         assert!(to_writer(&mut out, &example_plan()).is_ok());
@@ -1092,26 +1175,178 @@ bytes:
 
     /// Strings that trip up YAML writers; every one must survive a round trip.
     const TRICKY: &[&str] = &[
-        "", " ", "  ", " lead", "trail ", "\tlead", "trail\t", "y", "Y", "n", "N", "yes", "Yes",
-        "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "true", "True", "TRUE",
-        "false", "False", "FALSE", "null", "Null", "NULL", "~", "nUlL", "0", "1", "-1", "+1",
-        "1.5", "-1.5", "1_000", "0x1F", "0o17", "017", "0b101", ".5", "5.", "1e3", "1E3",
-        "1e+3", ".inf", "-.inf", "+.inf", ".Inf", ".INF", ".nan", ".NaN", "inf", "nan", "NaN",
-        "infinity", "1:20", "190:20:30.15", "-1:20", "2001-12-14", "2001-12-14t21:59:43.10-05:00",
-        "2001-12-14 21:59:43.10 -5", "2002-12-14", "- item", "-", "--", "---", "...", "....x",
-        "?", "? x", ":", ":x", ",", "[", "]", "{", "}", "[a]", "{a: 1}", "#", "# comment",
-        "&anchor", "*alias", "!tag", "!!str", "|", "|-", ">", ">-", "'", "''", "'quoted'", "\"",
-        "\"quoted\"", "%", "%YAML", "@", "@user", "`", "`code`", "Client: Salon Mira",
-        "key:value", "ends with:", "a #b", "a#b", "C#", "100%", "50% off", "a: ", "<<", "=",
-        "line\nbreak", "trailing\n", "\n", "\r\n", "tab\there", "nul\0", "bell\u{7}",
-        "esc\u{1b}[0m", "del\u{7f}", "nel\u{85}x", "ls\u{2028}x", "ps\u{2029}x",
-        "bom\u{feff}x", "\u{fffe}", "\u{a0}nbsp", "nbsp\u{a0}", "back\\slash", "\\n",
-        "Salon Mira", "Museum Café", "东京支店", "Club 👍", "👍", "🇪🇸 España",
-        "**bold**", "_italic_", "# Heading", "> quote", "- [ ] task", "[link](http://x)",
-        "`code` and more", "a | b", "https://example.com/path?q=1#frag", "C:\\Users\\mira",
-        "it's", "say \"hi\"", "O'Brien & Sons", "x = y", "a, b, c", "3 apples", "12:30 pm",
-        "1 000", "v1.2.3", "1.2.3", "10.0.0.1", "+", "+x", "0.", "._", ".x", "e3", "0e",
-        "True story", "no way", "null island",
+        "",
+        " ",
+        "  ",
+        " lead",
+        "trail ",
+        "\tlead",
+        "trail\t",
+        "y",
+        "Y",
+        "n",
+        "N",
+        "yes",
+        "Yes",
+        "YES",
+        "no",
+        "No",
+        "NO",
+        "on",
+        "On",
+        "ON",
+        "off",
+        "Off",
+        "OFF",
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "null",
+        "Null",
+        "NULL",
+        "~",
+        "nUlL",
+        "0",
+        "1",
+        "-1",
+        "+1",
+        "1.5",
+        "-1.5",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "017",
+        "0b101",
+        ".5",
+        "5.",
+        "1e3",
+        "1E3",
+        "1e+3",
+        ".inf",
+        "-.inf",
+        "+.inf",
+        ".Inf",
+        ".INF",
+        ".nan",
+        ".NaN",
+        "inf",
+        "nan",
+        "NaN",
+        "infinity",
+        "1:20",
+        "190:20:30.15",
+        "-1:20",
+        "2001-12-14",
+        "2001-12-14t21:59:43.10-05:00",
+        "2001-12-14 21:59:43.10 -5",
+        "2002-12-14",
+        "- item",
+        "-",
+        "--",
+        "---",
+        "...",
+        "....x",
+        "?",
+        "? x",
+        ":",
+        ":x",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "[a]",
+        "{a: 1}",
+        "#",
+        "# comment",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "!!str",
+        "|",
+        "|-",
+        ">",
+        ">-",
+        "'",
+        "''",
+        "'quoted'",
+        "\"",
+        "\"quoted\"",
+        "%",
+        "%YAML",
+        "@",
+        "@user",
+        "`",
+        "`code`",
+        "Client: Salon Mira",
+        "key:value",
+        "ends with:",
+        "a #b",
+        "a#b",
+        "C#",
+        "100%",
+        "50% off",
+        "a: ",
+        "<<",
+        "=",
+        "line\nbreak",
+        "trailing\n",
+        "\n",
+        "\r\n",
+        "tab\there",
+        "nul\0",
+        "bell\u{7}",
+        "esc\u{1b}[0m",
+        "del\u{7f}",
+        "nel\u{85}x",
+        "ls\u{2028}x",
+        "ps\u{2029}x",
+        "bom\u{feff}x",
+        "\u{fffe}",
+        "\u{a0}nbsp",
+        "nbsp\u{a0}",
+        "back\\slash",
+        "\\n",
+        "Salon Mira",
+        "Museum Café",
+        "东京支店",
+        "Club 👍",
+        "👍",
+        "🇪🇸 España",
+        "**bold**",
+        "_italic_",
+        "# Heading",
+        "> quote",
+        "- [ ] task",
+        "[link](http://x)",
+        "`code` and more",
+        "a | b",
+        "https://example.com/path?q=1#frag",
+        "C:\\Users\\mira",
+        "it's",
+        "say \"hi\"",
+        "O'Brien & Sons",
+        "x = y",
+        "a, b, c",
+        "3 apples",
+        "12:30 pm",
+        "1 000",
+        "v1.2.3",
+        "1.2.3",
+        "10.0.0.1",
+        "+",
+        "+x",
+        "0.",
+        "._",
+        ".x",
+        "e3",
+        "0e",
+        "True story",
+        "no way",
+        "null island",
     ];
 
     #[test]
@@ -1138,17 +1373,45 @@ bytes:
 
     #[test]
     fn plain_only_when_unambiguous() {
-        for s in ["Salon Mira", "Museum Café", "东京支店", "Club 👍", "a#b", "it's", "3 apples"] {
+        for s in [
+            "Salon Mira",
+            "Museum Café",
+            "东京支店",
+            "Club 👍",
+            "a#b",
+            "it's",
+            "3 apples",
+        ] {
             assert_eq!(yaml(s), format!("{s}\n"));
         }
-        for s in ["Client: Salon Mira", "a #b", "ends:", "", " x", "x ", "<<", "---", "..."] {
+        for s in [
+            "Client: Salon Mira",
+            "a #b",
+            "ends:",
+            "",
+            " x",
+            "x ",
+            "<<",
+            "---",
+            "...",
+        ] {
             assert!(yaml(s).starts_with('"'), "{s:?} should be quoted");
         }
     }
 
     #[test]
     fn yaml_1_1_readings_are_quoted() {
-        for s in ["no", "on", "Y", "1:20", "0o17", "017", "2001-12-14", "1_000", "="] {
+        for s in [
+            "no",
+            "on",
+            "Y",
+            "1:20",
+            "0o17",
+            "017",
+            "2001-12-14",
+            "1_000",
+            "=",
+        ] {
             assert_eq!(yaml(s), format!("\"{s}\"\n"));
         }
     }
@@ -1157,7 +1420,10 @@ bytes:
     fn escapes() {
         assert_eq!(yaml("a\"b\\c\nd\te\rf"), "\"a\\\"b\\\\c\\nd\\te\\rf\"\n");
         assert_eq!(yaml("\0\u{1b}\u{7f}\u{85}"), "\"\\x00\\x1B\\x7F\\x85\"\n");
-        assert_eq!(yaml("\u{2028}\u{2029}\u{feff}"), "\"\\u2028\\u2029\\uFEFF\"\n");
+        assert_eq!(
+            yaml("\u{2028}\u{2029}\u{feff}"),
+            "\"\\u2028\\u2029\\uFEFF\"\n"
+        );
     }
 
     #[test]
@@ -1179,8 +1445,14 @@ bytes:
             "short": 1,
         });
         let text = assert_round_trip(&value);
-        assert!(text.starts_with(&format!("? {long}\n:\n  a: 1\n")), "{text}");
-        assert!(text.ends_with(&format!("? {long}3\n: v\nshort: 1\n")), "{text}");
+        assert!(
+            text.starts_with(&format!("? {long}\n:\n  a: 1\n")),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(&format!("? {long}3\n: v\nshort: 1\n")),
+            "{text}"
+        );
     }
 
     /// Every 1- and 2-character string over an alphabet of YAML-significant characters.
@@ -1207,7 +1479,11 @@ bytes:
             values: &'a [String],
             keys: BTreeMap<&'a str, usize>,
         }
-        let keys = strings.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let keys = strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         assert_round_trip(&Doc {
             values: &strings,
             keys,
@@ -1251,7 +1527,11 @@ bytes:
                     id: format!("step-{i}"),
                     action: "create_account",
                     account: format!("Branch {i}"),
-                    note: if i % 2 == 0 { None } else { Some("Needs: review") },
+                    note: if i % 2 == 0 {
+                        None
+                    } else {
+                        Some("Needs: review")
+                    },
                     order: i,
                 })
                 .collect(),
