@@ -271,7 +271,7 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
     {
         return Err(format!("own account wrong: {own:?}"));
     }
-    let refs: HashSet<&str> = plan.accounts.iter().map(|a| a.reference.as_str()).collect();
+    let refs: HashSet<&str> = plan.accounts.iter().map(|a| &*a.reference).collect();
     if refs.len() != plan.accounts.len() {
         return Err("account refs are not unique".into());
     }
@@ -279,7 +279,7 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
         let ok = match a.kind {
             AccountKind::Subaccount => {
                 a.billing == Billing::Parent
-                    && a.parent.as_deref() == Some(own[0].reference.as_str())
+                    && a.parent.as_deref() == Some(&*own[0].reference)
             }
             AccountKind::ClientOwned => a.billing == Billing::Client && a.parent.is_none(),
             _ => true,
@@ -305,13 +305,13 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
     let grants: HashSet<&str> = plan
         .agency_access
         .iter()
-        .map(|g| g.account.as_str())
+        .map(|g| &*g.account)
         .collect();
     let owned: HashSet<&str> = plan
         .accounts
         .iter()
         .filter(|a| a.kind == AccountKind::ClientOwned)
-        .map(|a| a.reference.as_str())
+        .map(|a| &*a.reference)
         .collect();
     if grants != owned || plan.agency_access.len() != owned.len() {
         return Err("agency access does not match the client-owned accounts".into());
@@ -324,7 +324,7 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
     }
     let last_setup = plan.steps.iter().rposition(|s| {
         matches!(
-            s.action.as_str(),
+            &*s.action,
             "set_subaccount_permissions" | "set_agency_settings" | "create_subaccount"
         )
     });
@@ -341,12 +341,12 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
         let create = plan
             .steps
             .iter()
-            .filter(|s| s.action == "create_subaccount")
+            .filter(|s| &*s.action == "create_subaccount")
             .count() as u64;
         let perms = plan
             .steps
             .iter()
-            .filter(|s| s.action == "set_subaccount_permissions")
+            .filter(|s| &*s.action == "set_subaccount_permissions")
             .count() as u64;
         if create != want.subaccounts || perms != want.subaccounts {
             return Err(format!(

@@ -1,6 +1,8 @@
 //! The provisioning plan file (product.md section 6): a contract read by scripts.
 
 use schemars::JsonSchema;
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -125,18 +127,20 @@ pub struct Member {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Account {
+    /// Shared with `parent` of subaccounts and the steps about this account: plans can hold
+    /// 100,000 accounts, and one allocation per reference keeps them small.
     #[serde(rename = "ref")]
-    pub reference: String,
+    pub reference: Arc<str>,
     pub name: String,
     pub kind: AccountKind,
-    pub parent: Option<String>,
+    pub parent: Option<Arc<str>>,
     pub billing: Billing,
     pub members: Vec<Member>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct AgencyGrant {
-    pub account: String,
+    pub account: Arc<str>,
     pub agency: String,
     pub role: Role,
 }
@@ -144,7 +148,7 @@ pub struct AgencyGrant {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Step {
     pub order: u64,
-    pub action: String,
-    pub account: Option<String>,
+    pub action: Arc<str>,
+    pub account: Option<Arc<str>>,
     pub description: String,
 }

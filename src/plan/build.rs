@@ -2,6 +2,7 @@
 //! templates, agency grants for client-owned accounts, and the steps in itellicoAI's order.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::model::answers::{Answers, Names, Value};
 use crate::model::decision::Decision;
@@ -45,7 +46,14 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
             kind: own_kind,
             parent: None,
             billing: Billing::Own,
-            members: members(rules, &rules.own_account.members, values, "", 0, &own_name),
+            members: members(
+                rules,
+                &applicable(rules, &rules.own_account.members, values),
+                values,
+                "",
+                0,
+                &own_name,
+            ),
         },
         group: None,
     });
@@ -59,6 +67,8 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
             continue;
         };
         let count = names.len();
+        let templates = applicable(rules, &group.members, values);
+        made.reserve(usize::try_from(count).unwrap_or(0));
         for n in 1..=count {
             let (item, template) = match names {
                 Names::List(list) => (list[(n - 1) as usize].as_str(), &group.name),
@@ -84,7 +94,7 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
             made.push(Made {
                 account: Account {
                     reference: refs.make(&name),
-                    members: members(rules, &group.members, values, &item_name, n, &name),
+                    members: members(rules, &templates, values, &item_name, n, &name),
                     name,
                     kind: group.kind,
                     parent,
@@ -170,9 +180,21 @@ fn organization(rules: &RuleSet, values: &[Value]) -> String {
         .unwrap_or_else(|| "Your organization".to_string())
 }
 
+/// The member templates whose conditions hold: worked out once per group, not per account.
+fn applicable<'a>(
+    rules: &RuleSet,
+    templates: &'a [MemberTemplate],
+    values: &[Value],
+) -> Vec<&'a MemberTemplate> {
+    templates
+        .iter()
+        .filter(|t| t.when.as_ref().is_none_or(|w| rules.holds(w, values)))
+        .collect()
+}
+
 fn members(
     rules: &RuleSet,
-    templates: &[MemberTemplate],
+    templates: &[&MemberTemplate],
     values: &[Value],
     item: &str,
     number: u64,
@@ -187,7 +209,6 @@ fn members(
     };
     templates
         .iter()
-        .filter(|t| t.when.as_ref().is_none_or(|w| rules.holds(w, values)))
         .map(|t| Member {
             who: t.who.render(&context),
             role: t.role,
@@ -198,16 +219,16 @@ fn members(
 /// Unique account refs made from names.
 #[derive(Default)]
 struct Refs {
-    used: HashSet<String>,
+    used: HashSet<Arc<str>>,
 }
 
 impl Refs {
-    fn make(&mut self, name: &str) -> String {
+    fn make(&mut self, name: &str) -> Arc<str> {
         let base = slug(name);
-        let mut candidate = base.clone();
+        let mut candidate: Arc<str> = Arc::from(base.as_str());
         let mut n = 2;
         while !self.used.insert(candidate.clone()) {
-            candidate = format!("{base}-{n}");
+            candidate = Arc::from(format!("{base}-{n}"));
             n += 1;
         }
         candidate
@@ -271,8 +292,8 @@ mod tests {
         assert_eq!(slug("  Ørsted -- Nord  "), "orsted-nord");
         assert_eq!(slug("東京"), "account");
         let mut refs = Refs::default();
-        assert_eq!(refs.make("A b"), "a-b");
-        assert_eq!(refs.make("A-B"), "a-b-2");
-        assert_eq!(refs.make("a b"), "a-b-3");
+        assert_eq!(&*refs.make("A b"), "a-b");
+        assert_eq!(&*refs.make("A-B"), "a-b-2");
+        assert_eq!(&*refs.make("a b"), "a-b-3");
     }
 }

@@ -1,9 +1,10 @@
 //! The Markdown summary sent to a customer: the recommendation and why, the "who controls what"
 //! table, findings with fixes, the account tree and the steps as a checklist.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::model::plan::{AccountKind, Billing, Plan};
+use crate::model::plan::{Account, AccountKind, Billing, Plan};
 use crate::rules::RuleSet;
 
 /// Accounts listed per parent before the rest are summarized.
@@ -95,12 +96,19 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
     }
 
     let _ = writeln!(md, "\n## Accounts\n");
-    let top: Vec<_> = plan
+    // One pass to group children by parent: a plan may hold 100,000 accounts.
+    let mut children: HashMap<&str, Vec<&Account>> = HashMap::new();
+    for account in &plan.accounts {
+        if let Some(parent) = account.parent.as_deref() {
+            children.entry(parent).or_default().push(account);
+        }
+    }
+    let top: Vec<&Account> = plan
         .accounts
         .iter()
         .filter(|a| a.parent.is_none())
         .collect();
-    for account in top {
+    for account in top.iter().take(MAX_LISTED) {
         let _ = writeln!(
             md,
             "- **{}** ({}), ref `{}`",
@@ -109,12 +117,11 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
             account.reference
         );
         members(&mut md, "  ", account);
-        let children: Vec<_> = plan
-            .accounts
-            .iter()
-            .filter(|a| a.parent.as_deref() == Some(&account.reference))
-            .collect();
-        for child in children.iter().take(MAX_LISTED) {
+        let kids = children
+            .get(&*account.reference)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for child in kids.iter().take(MAX_LISTED) {
             let _ = writeln!(
                 md,
                 "  - {} ({}), ref `{}`",
@@ -124,13 +131,20 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
             );
             members(&mut md, "    ", child);
         }
-        if children.len() > MAX_LISTED {
+        if kids.len() > MAX_LISTED {
             let _ = writeln!(
                 md,
                 "  - … and {} more subaccounts like these (all are in the YAML or JSON plan)",
-                children.len() - MAX_LISTED
+                kids.len() - MAX_LISTED
             );
         }
+    }
+    if top.len() > MAX_LISTED {
+        let _ = writeln!(
+            md,
+            "- … and {} more client-owned accounts like these (all are in the YAML or JSON plan)",
+            top.len() - MAX_LISTED
+        );
     }
     if !plan.agency_access.is_empty() {
         let _ = writeln!(md, "\n## Agency access\n");
@@ -188,7 +202,7 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
     md
 }
 
-fn members(md: &mut String, indent: &str, account: &crate::model::plan::Account) {
+fn members(md: &mut String, indent: &str, account: &Account) {
     if account.members.is_empty() {
         return;
     }

@@ -124,7 +124,7 @@ pub fn from_node(
         }
     }
     let answered_any = root.is_some_and(|r| matches!(r.kind, NodeKind::Map(_)));
-    if answered_any || root.is_none() {
+    if answered_any {
         for q in missing.into_iter().filter(|q| places[*q].is_none()) {
             let question = &rules.questions[q];
             problems.push(Diagnostic::error(

@@ -4,7 +4,7 @@
 use crate::model::answers::{Answers, Source, Value};
 use crate::model::decision::{Alternative, Decision, Finding, Report};
 use crate::model::plan::Assumption;
-use crate::rules::expr::Expr;
+use crate::rules::expr::{Expr, Memo};
 use crate::rules::template::{Context, Template};
 use crate::rules::{Conditional, RuleSet};
 
@@ -79,10 +79,12 @@ impl RuleSet {
 
     /// The decision: the highest-priority matching recommendation rules, and the findings.
     pub fn decide(&self, values: &[Value]) -> Decision {
+        let mut memo = Memo::new(self.predicate_exprs.len());
+        let mut holds = |e: &Expr| e.eval_memo(values, &self.predicate_exprs, &mut memo);
         let mut best: Option<i64> = None;
         let mut decision = Decision::default();
         for (i, rule) in self.recommendations.iter().enumerate() {
-            if best.is_some_and(|p| rule.priority < p) || !self.holds(&rule.when, values) {
+            if best.is_some_and(|p| rule.priority < p) || !holds(&rule.when) {
                 continue;
             }
             if best.is_none_or(|p| rule.priority > p) {
@@ -98,7 +100,7 @@ impl RuleSet {
             }
         }
         decision.findings = (0..self.findings.len())
-            .filter(|f| self.holds(&self.findings[*f].when, values))
+            .filter(|f| holds(&self.findings[*f].when))
             .collect();
         decision
     }

@@ -121,14 +121,28 @@ pub enum Expr {
 impl Expr {
     /// Evaluates the condition; `predicates` are the rule set's resolved predicates.
     pub fn eval(&self, values: &[Value], predicates: &[Expr]) -> bool {
+        let mut memo = Memo::new(predicates.len());
+        self.eval_memo(values, predicates, &mut memo)
+    }
+
+    /// Evaluates the condition, computing each predicate at most once per `memo`: a decision
+    /// reads the same predicates from many rules and findings.
+    pub fn eval_memo(&self, values: &[Value], predicates: &[Expr], memo: &mut Memo) -> bool {
         match self {
             Expr::Const(b) => *b,
-            Expr::And(all) => all.iter().all(|e| e.eval(values, predicates)),
-            Expr::Or(any) => any.iter().any(|e| e.eval(values, predicates)),
-            Expr::Not(inner) => !inner.eval(values, predicates),
-            Expr::Predicate(p) => predicates
-                .get(*p)
-                .is_some_and(|e| e.eval(values, predicates)),
+            Expr::And(all) => all.iter().all(|e| e.eval_memo(values, predicates, memo)),
+            Expr::Or(any) => any.iter().any(|e| e.eval_memo(values, predicates, memo)),
+            Expr::Not(inner) => !inner.eval_memo(values, predicates, memo),
+            Expr::Predicate(p) => match memo.get(*p) {
+                Some(known) => known,
+                None => {
+                    let value = predicates
+                        .get(*p)
+                        .is_some_and(|e| e.eval_memo(values, predicates, memo));
+                    memo.set(*p, value);
+                    value
+                }
+            },
             Expr::Flag(q) => matches!(values.get(*q), Some(Value::Bool(true))),
             Expr::ChoiceIn(q, mask) => match values.get(*q) {
                 Some(Value::Choice(i)) => *i < 64 && mask & (1u64 << i) != 0,
@@ -187,6 +201,52 @@ impl Expr {
             Expr::Not(inner) => inner.thresholds(out),
             Expr::Count(q, _, n) => out.push((*q, *n)),
             _ => {}
+        }
+    }
+}
+
+/// Predicate results known so far in one evaluation: two bits per predicate (known, value),
+/// without allocating for rule sets of up to 64 predicates.
+pub struct Memo {
+    small: [u64; 2],
+    large: Vec<u8>,
+}
+
+impl Memo {
+    pub fn new(predicates: usize) -> Memo {
+        Memo {
+            small: [0; 2],
+            large: if predicates > 64 {
+                vec![0; predicates]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn get(&self, p: usize) -> Option<bool> {
+        if self.large.is_empty() {
+            let bit = 1u64 << (p % 64);
+            (p < 64 && self.small[0] & bit != 0).then_some(self.small[1] & bit != 0)
+        } else {
+            match self.large.get(p) {
+                Some(1) => Some(false),
+                Some(2) => Some(true),
+                _ => None,
+            }
+        }
+    }
+
+    fn set(&mut self, p: usize, value: bool) {
+        if self.large.is_empty() {
+            if p < 64 {
+                self.small[0] |= 1u64 << p;
+                if value {
+                    self.small[1] |= 1u64 << p;
+                }
+            }
+        } else if let Some(slot) = self.large.get_mut(p) {
+            *slot = 1 + u8::from(value);
         }
     }
 }

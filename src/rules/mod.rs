@@ -129,7 +129,8 @@ pub enum StepScope {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepTemplate {
-    pub action: String,
+    /// Shared by every step made from this template.
+    pub action: std::sync::Arc<str>,
     pub scope: StepScope,
     /// Only under these models (all when empty).
     pub models: Vec<usize>,

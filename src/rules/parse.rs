@@ -1194,7 +1194,7 @@ impl Parser {
             .get("description")
             .and_then(|n| self.template(n, &rules.questions, allow, "`description`"));
         Some(StepTemplate {
-            action: action?,
+            action: action?.into(),
             scope: step_scope?,
             models,
             when,

@@ -106,7 +106,18 @@ impl Template {
     }
 
     pub fn render(&self, ctx: &Context<'_>) -> String {
-        let mut out = String::new();
+        // Sized up front: plans render this hundreds of thousands of times.
+        let hint: usize = self
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(text) => text.len(),
+                Part::Account => ctx.account.len(),
+                Part::Item => ctx.item.len(),
+                _ => 12,
+            })
+            .sum();
+        let mut out = String::with_capacity(hint);
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
