@@ -278,8 +278,7 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
     for a in &plan.accounts {
         let ok = match a.kind {
             AccountKind::Subaccount => {
-                a.billing == Billing::Parent
-                    && a.parent.as_deref() == Some(&*own[0].reference)
+                a.billing == Billing::Parent && a.parent.as_deref() == Some(&*own[0].reference)
             }
             AccountKind::ClientOwned => a.billing == Billing::Client && a.parent.is_none(),
             _ => true,
@@ -302,11 +301,7 @@ fn check_plan(plan: &Plan, want: &Expected) -> Result<(), String> {
             ));
         }
     }
-    let grants: HashSet<&str> = plan
-        .agency_access
-        .iter()
-        .map(|g| &*g.account)
-        .collect();
+    let grants: HashSet<&str> = plan.agency_access.iter().map(|g| &*g.account).collect();
     let owned: HashSet<&str> = plan
         .accounts
         .iter()

@@ -23,7 +23,8 @@ struct Made {
 pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
     let values = &answers.values;
     let model = decision.model.and_then(|m| rules.models.get(m));
-    let organization = organization(rules, values);
+    let report = rules.report(answers, decision, Vec::new());
+    let organization = report.organization;
 
     let mut refs = Refs::default();
     let mut made: Vec<Made> = Vec::new();
@@ -159,25 +160,17 @@ pub fn build(rules: &RuleSet, answers: &Answers, decision: &Decision) -> Plan {
         kind: KIND.to_string(),
         organization,
         recommendation: Recommendation {
-            model: model.map(|m| m.id.clone()).unwrap_or_default(),
-            title: model.map(|m| m.title.clone()).unwrap_or_default(),
-            reasons: rules.reasons(decision, values),
-            alternatives: rules.alternatives(decision, values),
+            model: report.model,
+            title: report.title,
+            reasons: report.reasons,
+            alternatives: report.alternatives,
         },
-        findings: rules.findings_of(decision, values),
-        assumptions: rules.assumptions(answers),
+        findings: report.findings,
+        assumptions: report.assumptions,
         accounts: made.into_iter().map(|m| m.account).collect(),
         agency_access,
         steps,
     }
-}
-
-fn organization(rules: &RuleSet, values: &[Value]) -> String {
-    rules
-        .question("organization")
-        .and_then(|q| values.get(q).map(|v| v.display(&rules.questions[q])))
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "Your organization".to_string())
 }
 
 /// The member templates whose conditions hold: worked out once per group, not per account.

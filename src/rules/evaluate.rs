@@ -188,16 +188,20 @@ impl RuleSet {
             .collect()
     }
 
+    /// The organization's name from the `organization` answer, for titles and account names.
+    pub fn organization(&self, values: &[Value]) -> String {
+        self.question("organization")
+            .and_then(|q| values.get(q).map(|v| v.display(&self.questions[q])))
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or_else(|| "Your organization".to_string())
+    }
+
     /// The whole recommendation in words.
     pub fn report(&self, answers: &Answers, decision: &Decision, warnings: Vec<String>) -> Report {
         let values = &answers.values;
         let model = decision.model.and_then(|m| self.models.get(m));
-        let organization = self
-            .question("organization")
-            .map(|q| values[q].display(&self.questions[q]))
-            .unwrap_or_default();
         Report {
-            organization,
+            organization: self.organization(values),
             model: model.map(|m| m.id.clone()).unwrap_or_default(),
             title: model.map(|m| m.title.clone()).unwrap_or_default(),
             reasons: self.reasons(decision, values),
