@@ -10,3 +10,5 @@ pub mod yaml;
 pub mod cli;
 pub mod output;
 pub mod plan;
+pub mod tui;
+pub mod wizard;

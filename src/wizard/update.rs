@@ -1,0 +1,521 @@
+//! The transition table: `update` is the only thing that changes the wizard's state.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::answers::{Names, Value};
+use crate::model::question::QuestionKind;
+use crate::plan::{self, Format};
+use crate::rules::RuleSet;
+use crate::rules::answers::{parse_input, to_yaml};
+use crate::wizard::saved;
+use crate::wizard::state::{Effect, ExportTarget, Msg, Quit, Screen, State};
+
+/// The formats offered on the export screen, in order.
+pub const FORMATS: [Format; 3] = [Format::Yaml, Format::Json, Format::Markdown];
+
+/// Applies one message; returns the effect the runner must perform, if any.
+pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Cancel => return Some(Effect::Quit(Quit::Cancelled)),
+        Msg::ScrollMax(max) => {
+            state.scroll_max = max;
+            state.scroll = state.scroll.min(max);
+            return None;
+        }
+        Msg::ExportExists => {
+            state.behind = state.screen;
+            state.screen = Screen::ConfirmOverwrite;
+            state.cursor = 1;
+            return None;
+        }
+        Msg::Exported(Ok(target)) => return Some(Effect::Quit(Quit::Exported(target))),
+        Msg::Exported(Err(reason)) => {
+            state.pending = None;
+            state.error = Some(reason);
+            return None;
+        }
+        _ => {}
+    }
+    match state.screen {
+        Screen::Welcome => welcome(state, rules, msg),
+        Screen::Resume => resume(state, msg),
+        Screen::Question => question(state, rules, msg),
+        Screen::Review => review(state, rules, msg),
+        Screen::Result => result(state, rules, msg),
+        Screen::Export => export_screen(state, rules, msg),
+        Screen::ConfirmOverwrite => confirm_overwrite(state, rules, msg),
+        Screen::Help => {
+            if matches!(msg, Msg::Back | Msg::Help | Msg::Confirm | Msg::Char('q')) {
+                state.screen = state.behind;
+            }
+            None
+        }
+    }
+}
+
+fn welcome(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Confirm => {
+            state.notice = None;
+            match rules.asked(&state.draft).first() {
+                Some(&q) => enter_question(state, rules, q),
+                None => go_result(state, rules),
+            }
+            None
+        }
+        Msg::Help => open(state, Screen::Help),
+        Msg::Review => open_review(state),
+        Msg::Char('q') => Some(Effect::Quit(Quit::Left)),
+        _ => None,
+    }
+}
+
+fn resume(state: &mut State, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Up | Msg::Down => state.cursor = 1 - state.cursor.min(1),
+        Msg::Char('y') => resume_choose(state, true),
+        Msg::Char('n') | Msg::Back => resume_choose(state, false),
+        Msg::Confirm => resume_choose(state, state.cursor == 0),
+        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        _ => {}
+    }
+    None
+}
+
+fn resume_choose(state: &mut State, resume: bool) {
+    if let Some(saved) = state.resumable.take() {
+        if resume {
+            let n = state.draft.len();
+            state.draft = saved;
+            state.draft.resize(n, None);
+            state.notice = Some("Your earlier answers are restored.".to_string());
+        } else {
+            state.notice = Some("Starting over; the earlier answers will be replaced.".to_string());
+        }
+    }
+    state.screen = Screen::Welcome;
+    state.cursor = 0;
+}
+
+fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    let Some(q) = rules.questions.get(state.current) else {
+        state.screen = Screen::Welcome;
+        return None;
+    };
+    let rows = option_rows(&q.kind, q.options.len());
+    match msg {
+        Msg::Up | Msg::PageUp if rows > 0 => {
+            state.cursor = state.cursor.checked_sub(1).unwrap_or(rows - 1)
+        }
+        Msg::Down | Msg::PageDown if rows > 0 => state.cursor = (state.cursor + 1) % rows,
+        Msg::Up | Msg::Down | Msg::PageUp | Msg::PageDown => step_number(state, &q.kind, &msg),
+        Msg::Toggle => match q.kind {
+            QuestionKind::Multi => {
+                state.marks ^= 1u64 << state.cursor.min(63);
+                state.error = None;
+            }
+            QuestionKind::Text { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Names { .. } => type_text(state, " "),
+            QuestionKind::Choice | QuestionKind::YesNo => {}
+        },
+        Msg::Char(c) => match q.kind {
+            QuestionKind::Text { .. }
+            | QuestionKind::Number { .. }
+            | QuestionKind::Names { .. } => type_text(state, c.encode_utf8(&mut [0; 4])),
+            QuestionKind::YesNo => match c.to_ascii_lowercase() {
+                'y' => state.cursor = 0,
+                'n' => state.cursor = 1,
+                _ => {}
+            },
+            QuestionKind::Choice | QuestionKind::Multi => {
+                if let Some(d) = c
+                    .to_digit(10)
+                    .filter(|d| *d >= 1 && (*d as usize) <= q.options.len())
+                {
+                    state.cursor = d as usize - 1;
+                }
+            }
+        },
+        Msg::Backspace => {
+            state.input.pop();
+            state.error = None;
+        }
+        Msg::Paste(text) => {
+            let text = match q.kind {
+                QuestionKind::Names { .. } => text,
+                _ => text.replace(['\r', '\n'], " "),
+            };
+            type_text(state, &text);
+        }
+        Msg::Confirm => match answer(state, rules) {
+            Err(message) => state.error = Some(message),
+            Ok(value) => {
+                if let Some(slot) = state.draft.get_mut(state.current) {
+                    *slot = Some(value);
+                }
+                next_question(state, rules);
+                return Some(Effect::Autosave(saved::encode(rules, &state.draft)));
+            }
+        },
+        Msg::Back => {
+            if state.editing {
+                state.editing = false;
+                return open_review_from(state, Screen::Result);
+            }
+            let asked = rules.asked(&state.draft);
+            match asked.iter().rev().find(|&&a| a < state.current) {
+                Some(&prev) => enter_question(state, rules, prev),
+                None => {
+                    state.screen = Screen::Welcome;
+                    state.error = None;
+                }
+            }
+        }
+        Msg::Help => return open(state, Screen::Help),
+        Msg::Review => return open_review(state),
+        _ => {}
+    }
+    None
+}
+
+fn review(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    let asked = rules.asked(&state.draft);
+    let rows = asked.len() + 1;
+    match msg {
+        Msg::Up => state.cursor = state.cursor.checked_sub(1).unwrap_or(rows - 1),
+        Msg::Down => state.cursor = (state.cursor + 1) % rows,
+        Msg::PageUp => state.cursor = 0,
+        Msg::PageDown => state.cursor = rows - 1,
+        Msg::Confirm => match asked.get(state.cursor) {
+            Some(&q) => {
+                state.editing = true;
+                enter_question(state, rules, q);
+            }
+            None => go_result(state, rules),
+        },
+        Msg::Back | Msg::Review => {
+            state.screen = state.behind;
+            state.cursor = 0;
+            if state.behind == Screen::Question {
+                let q = state.current;
+                enter_question(state, rules, q);
+            }
+        }
+        Msg::Help => return open(state, Screen::Help),
+        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        _ => {}
+    }
+    None
+}
+
+fn result(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Up => state.scroll = state.scroll.saturating_sub(1),
+        Msg::Down => state.scroll = state.scroll.saturating_add(1).min(state.scroll_max),
+        Msg::PageUp => state.scroll = state.scroll.saturating_sub(10),
+        Msg::PageDown => state.scroll = state.scroll.saturating_add(10).min(state.scroll_max),
+        Msg::Confirm => match state.output.clone() {
+            Some(path) => {
+                state.format = Format::from_path(&path);
+                return export(state, rules, target_for(&path), false);
+            }
+            None => open_export(state),
+        },
+        Msg::Char('e' | 's') => open_export(state),
+        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        Msg::Back => {
+            state.error = None;
+            match rules.asked(&state.draft).last() {
+                Some(&q) => enter_question(state, rules, q),
+                None => state.screen = Screen::Welcome,
+            }
+        }
+        Msg::Help => return open(state, Screen::Help),
+        Msg::Review => return open_review(state),
+        _ => {}
+    }
+    None
+}
+
+fn export_screen(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    match msg {
+        Msg::Up | Msg::Down => {
+            let i = FORMATS.iter().position(|f| *f == state.format).unwrap_or(0);
+            let i = if msg == Msg::Up {
+                (i + FORMATS.len() - 1) % FORMATS.len()
+            } else {
+                (i + 1) % FORMATS.len()
+            };
+            state.format = FORMATS[i];
+            state.input = with_extension(&state.input, state.format);
+            state.error = None;
+        }
+        Msg::Char(c) => type_text(state, c.encode_utf8(&mut [0; 4])),
+        Msg::Toggle => type_text(state, " "),
+        Msg::Paste(text) => type_text(state, &text.replace(['\r', '\n'], "")),
+        Msg::Backspace => {
+            state.input.pop();
+            state.error = None;
+        }
+        Msg::Confirm => {
+            let path = state.input.trim().to_string();
+            if path.is_empty() {
+                state.error =
+                    Some("type the path of the plan file, e.g. account-plan.yaml".to_string());
+                return None;
+            }
+            let path = PathBuf::from(path);
+            if path.is_dir() {
+                state.error = Some(format!(
+                    "{} is a folder; add a file name such as account-plan.yaml",
+                    path.display()
+                ));
+                return None;
+            }
+            return export(state, rules, target_for(&path), false);
+        }
+        Msg::Back => {
+            state.screen = Screen::Result;
+            state.error = None;
+        }
+        Msg::Help => return open(state, Screen::Help),
+        _ => {}
+    }
+    None
+}
+
+fn confirm_overwrite(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+    let overwrite = match msg {
+        Msg::Up | Msg::Down => {
+            state.cursor = 1 - state.cursor.min(1);
+            return None;
+        }
+        Msg::Char('y' | 'Y') => true,
+        Msg::Char('n' | 'N') | Msg::Back => false,
+        Msg::Confirm => state.cursor == 0,
+        _ => return None,
+    };
+    state.screen = state.behind;
+    state.cursor = 0;
+    let pending = state.pending.take();
+    match pending {
+        Some(target) if overwrite => export(state, rules, target, true),
+        _ => {
+            state.error = Some(
+                "Nothing was written; choose another path or confirm overwriting.".to_string(),
+            );
+            if state.screen == Screen::Result {
+                open_export(state);
+            }
+            None
+        }
+    }
+}
+
+fn open(state: &mut State, screen: Screen) -> Option<Effect> {
+    state.behind = state.screen;
+    state.screen = screen;
+    None
+}
+
+fn open_review(state: &mut State) -> Option<Effect> {
+    let from = state.screen;
+    open_review_from(state, from)
+}
+
+fn open_review_from(state: &mut State, from: Screen) -> Option<Effect> {
+    state.behind = from;
+    state.screen = Screen::Review;
+    state.cursor = 0;
+    state.error = None;
+    None
+}
+
+fn open_export(state: &mut State) {
+    state.screen = Screen::Export;
+    state.input = match &state.output {
+        Some(path) => path.display().to_string(),
+        None => format!("account-plan.{}", state.format.extension()),
+    };
+}
+
+fn type_text(state: &mut State, text: &str) {
+    // Control characters never enter the buffer (they could reach the terminal when drawn);
+    // newlines separate names and are kept.
+    state.input.extend(
+        text.chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .filter(|c| *c == '\n' || !c.is_control()),
+    );
+    state.error = None;
+}
+
+fn step_number(state: &mut State, kind: &QuestionKind, msg: &Msg) {
+    if let QuestionKind::Number { min, max } = kind {
+        let n = state.input.trim().parse::<i64>().unwrap_or(*min);
+        let step = if matches!(msg, Msg::PageUp | Msg::PageDown) {
+            10
+        } else {
+            1
+        };
+        let n = if matches!(msg, Msg::Up | Msg::PageUp) {
+            n.saturating_add(step)
+        } else {
+            n.saturating_sub(step)
+        };
+        state.input = n.clamp(*min, *max).to_string();
+        state.error = None;
+    }
+}
+
+/// How many selectable rows a question's input has (0 for typed inputs).
+pub fn option_rows(kind: &QuestionKind, options: usize) -> usize {
+    match kind {
+        QuestionKind::Choice | QuestionKind::Multi => options,
+        QuestionKind::YesNo => 2,
+        QuestionKind::Text { .. } | QuestionKind::Number { .. } | QuestionKind::Names { .. } => 0,
+    }
+}
+
+/// The answer the inputs currently hold, checked against the question.
+pub fn answer(state: &State, rules: &RuleSet) -> Result<Value, String> {
+    let Some(q) = rules.questions.get(state.current) else {
+        return Err("no question".to_string());
+    };
+    match q.kind {
+        QuestionKind::Choice => Ok(Value::Choice(
+            state.cursor.min(q.options.len().saturating_sub(1)),
+        )),
+        QuestionKind::Multi => Ok(Value::Multi(state.marks)),
+        QuestionKind::YesNo => Ok(Value::Bool(state.cursor == 0)),
+        QuestionKind::Text { .. } | QuestionKind::Number { .. } | QuestionKind::Names { .. } => {
+            parse_input(q, &state.input).map_err(|message| match q.kind {
+                QuestionKind::Names { .. } => {
+                    format!("{message}. Separate names with commas or new lines, or type a count.")
+                }
+                _ => message,
+            })
+        }
+    }
+}
+
+/// Shows question `q` with its inputs set from the draft, else from its default.
+pub fn enter_question(state: &mut State, rules: &RuleSet, q: usize) {
+    state.screen = Screen::Question;
+    state.current = q;
+    state.error = None;
+    state.cursor = 0;
+    state.marks = 0;
+    state.input.clear();
+    let Some(question) = rules.questions.get(q) else {
+        return;
+    };
+    let value = state
+        .draft
+        .get(q)
+        .cloned()
+        .flatten()
+        .or_else(|| question.default.clone());
+    match value {
+        Some(Value::Choice(i)) => state.cursor = i,
+        Some(Value::Multi(bits)) => state.marks = bits,
+        Some(Value::Bool(b)) => state.cursor = if b { 0 } else { 1 },
+        Some(Value::Text(text)) => state.input = text,
+        Some(Value::Number(n)) => state.input = n.to_string(),
+        Some(Value::Names(Names::List(names))) => state.input = names.join(", "),
+        Some(Value::Names(Names::Count(n))) => state.input = n.to_string(),
+        None => {}
+    }
+}
+
+fn next_question(state: &mut State, rules: &RuleSet) {
+    let asked = rules.asked(&state.draft);
+    let current = state.current;
+    if state.editing {
+        // Only the questions this change newly brings in still need an answer.
+        match asked
+            .iter()
+            .find(|&&a| a > current && state.draft.get(a).is_some_and(Option::is_none))
+        {
+            Some(&q) => enter_question(state, rules, q),
+            None => {
+                state.editing = false;
+                let _ = open_review_from(state, Screen::Result);
+            }
+        }
+        return;
+    }
+    match asked.iter().find(|&&a| a > current) {
+        Some(&q) => enter_question(state, rules, q),
+        None => go_result(state, rules),
+    }
+}
+
+fn go_result(state: &mut State, rules: &RuleSet) {
+    let (_, missing) = rules.complete(&state.draft);
+    if let Some(&q) = missing.first() {
+        enter_question(state, rules, q);
+        state.error = Some("This one needs an answer before the recommendation.".to_string());
+        return;
+    }
+    state.screen = Screen::Result;
+    state.editing = false;
+    state.error = None;
+    state.scroll = 0;
+}
+
+fn export(state: &mut State, rules: &RuleSet, target: ExportTarget, force: bool) -> Option<Effect> {
+    let (answers, missing) = rules.complete(&state.draft);
+    if !missing.is_empty() {
+        state.error =
+            Some("Some required questions are unanswered; press r to review them.".to_string());
+        return None;
+    }
+    let decision = rules.decide(&answers.values);
+    if decision.model.is_none() {
+        state.error = Some(format!(
+            "the rule set ({}) recommends nothing for these answers",
+            rules.source
+        ));
+        return None;
+    }
+    let plan = plan::build(rules, &answers, &decision);
+    let format = state.format;
+    match plan::write::to_bytes(&plan, rules, format) {
+        Ok(bytes) => {
+            state.pending = Some(target.clone());
+            Some(Effect::Export {
+                target,
+                plan: bytes,
+                answers: to_yaml(rules, &answers),
+                force,
+            })
+        }
+        Err(e) => {
+            state.error = Some(format!("failed to render the plan: {e:#}"));
+            None
+        }
+    }
+}
+
+/// The plan goes to `path`; its answers file beside it, as `NAME.answers.yaml`.
+pub fn target_for(path: &Path) -> ExportTarget {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "account-plan".to_string());
+    ExportTarget {
+        plan: path.to_path_buf(),
+        answers: path.with_file_name(format!("{stem}.answers.yaml")),
+    }
+}
+
+fn with_extension(path: &str, format: Format) -> String {
+    for f in FORMATS {
+        if let Some(stem) = path.strip_suffix(&format!(".{}", f.extension())) {
+            return format!("{stem}.{}", format.extension());
+        }
+    }
+    path.to_string()
+}
