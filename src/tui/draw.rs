@@ -343,6 +343,39 @@ fn option_line(highlighted: bool, on: &str, off: &str, label: &str, theme: Theme
     }
 }
 
+/// An option wrapped to `width`, its continuation rows indented under the label.
+fn option_lines(
+    highlighted: bool,
+    on: &str,
+    off: &str,
+    label: &str,
+    width: u16,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let first = option_line(highlighted, on, off, "", theme);
+    let prefix: String = first.spans.iter().map(|s| s.content.as_ref()).collect();
+    let indent = " ".repeat(prefix.width());
+    let style = if highlighted {
+        theme.selected()
+    } else {
+        Style::default()
+    };
+    let rows = wrap_words(
+        &safe(label),
+        (width as usize).saturating_sub(indent.len()).max(1),
+        "",
+    );
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            Line::styled(
+                format!("{}{row}", if i == 0 { &prefix } else { &indent }),
+                style,
+            )
+        })
+        .collect()
+}
+
 fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: Theme) {
     let [main, side] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(area);
@@ -361,11 +394,12 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
     match q.kind {
         QuestionKind::Choice => {
             for (i, o) in q.options.iter().enumerate() {
-                lines.push(option_line(
+                lines.extend(option_lines(
                     i == state.cursor,
                     "(•)",
                     "( )",
                     &o.label,
+                    inner.width,
                     theme,
                 ));
             }
@@ -374,7 +408,14 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
             for (i, o) in q.options.iter().enumerate() {
                 let ticked = state.marks & (1u64 << i.min(63)) != 0;
                 let mark = if ticked { "[x]" } else { "[ ]" };
-                lines.push(option_line(i == state.cursor, mark, mark, &o.label, theme));
+                lines.extend(option_lines(
+                    i == state.cursor,
+                    mark,
+                    mark,
+                    &o.label,
+                    inner.width,
+                    theme,
+                ));
             }
         }
         QuestionKind::YesNo => {
@@ -403,7 +444,7 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
         input_box(frame, boxed, &state.input, theme);
         rest = below;
     }
-    let mut notes: Vec<Line> = Vec::new();
+    let mut notes: Vec<Line> = vec![Line::raw("")];
     if let Some(hint) = hint {
         notes.push(Line::styled(hint, theme.dim()));
     }
@@ -650,8 +691,12 @@ fn push_wrapped(
     width: usize,
     style: Style,
 ) {
-    for row in wrap_words(&format!("{first}{}", safe(text)), width, indent) {
-        lines.push(Line::styled(row, style));
+    let room = width
+        .saturating_sub(first.width().max(indent.width()))
+        .max(1);
+    for (i, row) in wrap_words(&safe(text), room, "").into_iter().enumerate() {
+        let lead = if i == 0 { first } else { indent };
+        lines.push(Line::styled(format!("{lead}{row}"), style));
     }
 }
 

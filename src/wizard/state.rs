@@ -108,6 +108,8 @@ pub struct State {
     pub marks: u64,
     /// Text typed into a text, number or names input, or the export path.
     pub input: String,
+    /// The input shows a default (or a number): the first key typed replaces it.
+    pub fresh: bool,
     /// What is wrong with the answer and how to fix it.
     pub error: Option<String>,
     /// A one-line note such as "answers restored".
@@ -148,6 +150,7 @@ impl State {
             cursor: 0,
             marks: 0,
             input: String::new(),
+            fresh: false,
             error: None,
             notice: None,
             scroll: 0,

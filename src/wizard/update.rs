@@ -138,10 +138,13 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             }
         },
         Msg::Backspace => {
+            state.fresh = false;
             state.input.pop();
             state.error = None;
         }
         Msg::Paste(text) => {
+            // Terminals send pasted line ends as CR, CR LF or LF.
+            let text = text.replace("\r\n", "\n").replace('\r', "\n");
             let text = match q.kind {
                 QuestionKind::Names { .. } => text,
                 _ => text.replace(['\r', '\n'], " "),
@@ -338,16 +341,20 @@ fn open_export(state: &mut State) {
         Some(path) => path.display().to_string(),
         None => format!("account-plan.{}", state.format.extension()),
     };
+    state.fresh = true;
 }
 
 fn type_text(state: &mut State, text: &str) {
+    if std::mem::take(&mut state.fresh) {
+        state.input.clear();
+    }
     // Control characters never enter the buffer (they could reach the terminal when drawn);
     // newlines separate names and are kept.
-    state.input.extend(
-        text.chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .filter(|c| *c == '\n' || !c.is_control()),
-    );
+    let kept = text
+        .chars()
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .filter(|c| *c == '\n' || !c.is_control());
+    state.input.extend(kept);
     state.error = None;
 }
 
@@ -408,15 +415,13 @@ pub fn enter_question(state: &mut State, rules: &RuleSet, q: usize) {
     state.cursor = 0;
     state.marks = 0;
     state.input.clear();
+    state.fresh = false;
     let Some(question) = rules.questions.get(q) else {
         return;
     };
-    let value = state
-        .draft
-        .get(q)
-        .cloned()
-        .flatten()
-        .or_else(|| question.default.clone());
+    let given = state.draft.get(q).cloned().flatten();
+    state.fresh = given.is_none() || matches!(question.kind, QuestionKind::Number { .. });
+    let value = given.or_else(|| question.default.clone());
     match value {
         Some(Value::Choice(i)) => state.cursor = i,
         Some(Value::Multi(bits)) => state.marks = bits,
