@@ -2,3 +2,5 @@
 //! built binary.
 
 mod cli;
+
+mod wizard;

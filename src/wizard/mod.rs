@@ -7,9 +7,6 @@ pub mod saved;
 mod state;
 mod update;
 
-pub use query::{Outcome, Preview, Progress, answer_summary, preview, progress, result};
+pub use query::{Outcome, Preview, Progress, answer_summary, preview, progress, result, words};
 pub use state::{Effect, ExportTarget, Msg, Quit, Screen, State};
 pub use update::{FORMATS, answer, enter_question, option_rows, target_for, update};
-
-#[cfg(test)]
-mod tests;

@@ -95,11 +95,32 @@ pub fn answer_summary(state: &State, rules: &RuleSet, q: usize) -> String {
     };
     let (answers, _) = rules.complete(&state.draft);
     match (answers.sources.get(q), answers.values.get(q)) {
-        (Some(Source::Given), Some(v)) => v.display(question),
+        (Some(Source::Given), Some(v)) => words(v, question),
         (Some(Source::Assumed), _) => match &question.default {
-            Some(d) => format!("{} (default)", d.display(question)),
+            Some(d) => format!("{} (default)", words(d, question)),
             None => "(not answered yet)".to_string(),
         },
         _ => "(not asked)".to_string(),
+    }
+}
+
+/// A value in the words the user chose it by: option labels rather than ids.
+pub fn words(value: &Value, question: &crate::model::question::Question) -> String {
+    let label = |i: usize| {
+        question
+            .options
+            .get(i)
+            .map(|o| o.label.clone())
+            .unwrap_or_default()
+    };
+    match value {
+        Value::Choice(i) => label(*i),
+        Value::Multi(bits) if *bits != 0 => (0..question.options.len().min(64))
+            .filter(|i| bits & (1u64 << i) != 0)
+            .map(label)
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Names(crate::model::answers::Names::Count(n)) => format!("{n} (a count)"),
+        other => other.display(question),
     }
 }

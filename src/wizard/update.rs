@@ -447,6 +447,7 @@ fn next_question(state: &mut State, rules: &RuleSet) {
             None => {
                 state.editing = false;
                 let _ = open_review_from(state, Screen::Result);
+                state.cursor = asked.iter().position(|&a| a == current).unwrap_or(0);
             }
         }
         return;
