@@ -4,3 +4,4 @@
 mod cli;
 
 mod wizard;
+mod tui_snapshots;

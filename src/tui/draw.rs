@@ -194,10 +194,10 @@ fn keys(state: &State, rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
                     vec![("↑↓/jk", "move"), ("Space", "tick"), ("Enter", "next")]
                 }
                 Some(QuestionKind::Number { .. }) => vec![("0-9 ↑↓", "number"), ("Enter", "next")],
-                Some(_) if typing => vec![("type/paste", "answer"), ("Enter", "next")],
+                Some(_) if typing => vec![("Enter", "next")],
                 _ => vec![("↑↓/jk", "move"), ("Enter", "choose")],
             };
-            keys.push(("Esc/S-Tab", "back"));
+            keys.push(("Esc", "back"));
             if typing {
                 keys.extend([("Ctrl-R", "review"), ("F1", "help")]);
             } else {
@@ -444,15 +444,16 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
         input_box(frame, boxed, &state.input, theme);
         rest = below;
     }
-    let mut notes: Vec<Line> = vec![Line::raw("")];
+    let mut notes: Vec<Line> = Vec::new();
+    if let Some(error) = &state.error {
+        notes.push(Line::styled(format!("✗ {}", safe(error)), theme.error()));
+    }
+    notes.push(Line::raw(""));
     if let Some(hint) = hint {
         notes.push(Line::styled(hint, theme.dim()));
     }
     if let Some(default) = default {
         notes.push(Line::styled(default, theme.dim()));
-    }
-    if let Some(error) = &state.error {
-        notes.push(Line::styled(format!("✗ {}", safe(error)), theme.error()));
     }
     frame.render_widget(Paragraph::new(notes).wrap(Wrap { trim: false }), rest);
 }
@@ -472,6 +473,12 @@ fn input_hint(q: &Question) -> Option<String> {
 }
 
 fn default_hint(state: &State, q: &Question) -> Option<String> {
+    if !matches!(
+        q.kind,
+        QuestionKind::Text { .. } | QuestionKind::Number { .. } | QuestionKind::Names { .. }
+    ) {
+        return None;
+    }
     if state.draft.get(state.current).is_some_and(Option::is_some) {
         return Some("Enter keeps this answer.".to_string());
     }
@@ -572,7 +579,8 @@ fn advice(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
     let block = Block::default()
         .borders(Borders::ALL)
         .title(" Advice so far ")
-        .border_style(theme.dim());
+        .border_style(theme.dim())
+        .padding(ratatui::widgets::Padding::horizontal(1));
     let preview = wizard::preview(state, rules);
     let mut lines: Vec<Line> = Vec::new();
     match &preview.report {
@@ -635,7 +643,7 @@ fn review(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
     .row_highlight_style(theme.selected())
     .highlight_symbol("> ")
     .column_spacing(2)
-    .block(Block::default().borders(Borders::NONE));
+    .block(padded());
     let mut table_state = TableState::default().with_selected(Some(state.cursor));
     let [top, list] = Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(area);
     frame.render_widget(
@@ -643,7 +651,8 @@ fn review(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
             "Enter on an answer to change it; later questions adapt and keep what still applies.",
         )
         .style(theme.dim())
-        .wrap(Wrap { trim: false }),
+        .wrap(Wrap { trim: false })
+        .block(padded()),
         top,
     );
     frame.render_stateful_widget(table, list, &mut table_state);
