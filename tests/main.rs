@@ -5,3 +5,4 @@ mod cli;
 
 mod wizard;
 mod tui_snapshots;
+mod plain;

@@ -117,7 +117,7 @@ pub fn run<R: BufRead, W: Write>(
         input
             .read_line(&mut line)
             .context("failed to read standard input")?;
-        if parse_yes_no(&line) != Some(true) {
+        if !(line.trim().eq_ignore_ascii_case("y") || parse_yes_no(&line) == Some(true)) {
             bail!(
                 "nothing was written: {} exists; run again with --output OTHER.yaml",
                 target.plan.display()
