@@ -6,3 +6,4 @@ mod cli;
 mod wizard;
 mod tui_snapshots;
 mod plain;
+mod pty;
