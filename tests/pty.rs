@@ -41,6 +41,16 @@ impl Session {
     }
 
     fn start_in(dir: tempfile::TempDir, args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_with(dir, args, cols, rows, &[])
+    }
+
+    fn start_with(
+        dir: tempfile::TempDir,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Session {
         let pair = native_pty_system()
             .openpty(size(cols, rows))
             .unwrap_or_else(|e| panic!("{e}"));
@@ -50,6 +60,9 @@ impl Session {
         cmd.env("TERM", "xterm-256color");
         cmd.env("ACCOUNT_ADVISOR_STATE_DIR", dir.path().join("state"));
         cmd.env_remove("NO_COLOR");
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let started = Instant::now();
         let child = pair
             .slave
@@ -350,5 +363,78 @@ fn without_a_terminal_and_without_input_it_points_to_recommend_and_plan() {
         stderr.contains("account-advisor recommend ANSWERS")
             && stderr.contains("account-advisor plan ANSWERS"),
         "{stderr}"
+    );
+}
+
+/// Whether the bytes set a foreground or background colour (reset sequences aside).
+fn sets_colour(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(raw);
+    text.match_indices("\x1b[").any(|(i, _)| {
+        let rest = &text[i + 2..];
+        let code: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        matches!(
+            code.as_str(),
+            "30" | "31"
+                | "32"
+                | "33"
+                | "34"
+                | "35"
+                | "36"
+                | "37"
+                | "38"
+                | "90"
+                | "91"
+                | "92"
+                | "93"
+                | "94"
+                | "95"
+                | "96"
+                | "97"
+        ) || matches!(
+            code.as_str(),
+            "40" | "41" | "42" | "43" | "44" | "45" | "46" | "47" | "48"
+        )
+    })
+}
+
+#[test]
+fn no_color_turns_colours_off() {
+    let mut s = Session::start(&[], 80, 24);
+    s.wait_for("Press Enter to start");
+    s.press(ENTER, "What is your company called?");
+    assert!(sets_colour(&s.raw), "colours are on by default");
+    s.send(CTRL_C);
+    assert_eq!(s.exit_code(), 130);
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Session::start_with(dir, &[], 80, 24, &[("NO_COLOR", "1")]);
+    s.wait_for("Press Enter to start");
+    s.press(ENTER, "What is your company called?");
+    assert!(
+        !sets_colour(&s.raw),
+        "{:?}",
+        String::from_utf8_lossy(&s.raw)
+    );
+    s.send(CTRL_C);
+    assert_eq!(s.exit_code(), 130);
+}
+
+#[test]
+fn term_dumb_asks_line_by_line() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let mut s = Session::start_with(dir, &["--output", "plan.md"], 80, 24, &[("TERM", "dumb")]);
+    s.wait_for("Question 1 of about 5: What is your company called?");
+    s.press("Acme\r", "Question 2 of about 5");
+    s.press("1\r", "Question 3 of about 5");
+    s.send("\r\r\r");
+    s.wait_for("Wrote the plan to plan.md");
+    assert_eq!(s.exit_code(), 0);
+    assert!(
+        !String::from_utf8_lossy(&s.raw).contains("\x1b[?1049h"),
+        "no alternate screen"
+    );
+    let written = std::fs::read(s.path("plan.md")).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        written,
+        plan_command(s.dir.path(), &s.path("plan.answers.yaml"), "markdown")
     );
 }
