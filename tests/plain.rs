@@ -26,6 +26,7 @@ fn run(
         Some(output),
         &mut Cursor::new(input.as_bytes().to_vec()),
         &mut out,
+        &mut |_| {},
     );
     (result, String::from_utf8_lossy(&out).into_owned())
 }

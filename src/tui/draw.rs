@@ -751,6 +751,10 @@ fn result_lines(
         );
     }
     heading(lines, "Who controls what", theme);
+    lines.push(Line::styled(
+        "▶ marks the recommended structure.",
+        theme.dim(),
+    ));
     for row in &rules.comparison.rows {
         lines.push(Line::styled(safe(&row.area), theme.strong()));
         for (column, cell) in rules.comparison.columns.iter().zip(&row.cells) {

@@ -36,15 +36,33 @@ pub fn run(rules: &RuleSet, options: &Options) -> Result<ExitCode> {
     };
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if options.plain || dumb || !crate::cli::interactive() {
+        let mut prefill = prefill;
+        if prefill.is_none()
+            && let Some(bytes) = autosave::load()
+        {
+            let saved = saved::decode(rules, &bytes);
+            if saved.iter().any(Option::is_some) {
+                println!(
+                    "Resuming the unfinished answers saved earlier; they are shown in [brackets]."
+                );
+                prefill = Some(saved);
+            }
+        }
         let stdin = std::io::stdin();
         let stdout = std::io::stdout();
-        return plain::run(
+        let mut save = |text: &str| {
+            let _ = autosave::save(text);
+        };
+        let code = plain::run(
             rules,
             prefill,
             options.output.as_deref(),
             &mut stdin.lock(),
             &mut stdout.lock(),
-        );
+            &mut save,
+        )?;
+        autosave::remove();
+        return Ok(code);
     }
     let mut state = State::new(
         rules.questions.len(),

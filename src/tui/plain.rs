@@ -21,13 +21,15 @@ For scripts, write an answers file (see `account-advisor questions`) and run \
 `account-advisor recommend ANSWERS` and `account-advisor plan ANSWERS`";
 
 /// Asks every asked question, prints the recommendation and writes the plan to `output`
-/// (default `account-plan.yaml`) with its answers file beside it.
+/// (default `account-plan.yaml`) with its answers file beside it. `autosave` receives the
+/// answers so far after each one.
 pub fn run<R: BufRead, W: Write>(
     rules: &RuleSet,
     prefill: Option<Vec<Option<Value>>>,
     output: Option<&Path>,
     input: &mut R,
     out: &mut W,
+    autosave: &mut dyn FnMut(&str),
 ) -> Result<ExitCode> {
     let mut draft = prefill.unwrap_or_default();
     draft.resize(rules.questions.len(), None);
@@ -77,6 +79,7 @@ pub fn run<R: BufRead, W: Write>(
                 Ok(v) => {
                     draft[q] = Some(v);
                     done[q] = true;
+                    autosave(&crate::wizard::saved::encode(rules, &draft));
                     break;
                 }
                 Err(message) => writeln!(out, "  Not accepted: {}. Try again.", safe(&message))?,
