@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::model::answers::Value;
 use crate::model::decision::{Report, Severity};
 use crate::model::plan::Plan;
 use crate::model::question::{Question, QuestionKind};
@@ -1032,9 +1031,4 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
         w,
         h,
     )
-}
-
-/// What a value looks like in one line (kept here for the plain mode too).
-pub fn value_text(value: &Value, question: &Question) -> String {
-    safe(&value.display(question))
 }

@@ -15,7 +15,7 @@ pub const FORMATS: [Format; 3] = [Format::Yaml, Format::Json, Format::Markdown];
 
 /// Applies one message; returns the effect the runner must perform, if any.
 pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
-    match msg {
+    let key = match msg {
         Msg::Cancel => return Some(Effect::Quit(Quit::Cancelled)),
         Msg::ScrollMax(max) => {
             state.scroll_max = max;
@@ -34,18 +34,29 @@ pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             state.error = Some(reason);
             return None;
         }
-        _ => {}
-    }
+        Msg::Up => Key::Up,
+        Msg::Down => Key::Down,
+        Msg::PageUp => Key::PageUp,
+        Msg::PageDown => Key::PageDown,
+        Msg::Confirm => Key::Confirm,
+        Msg::Toggle => Key::Toggle,
+        Msg::Back => Key::Back,
+        Msg::Char(c) => Key::Char(c),
+        Msg::Backspace => Key::Backspace,
+        Msg::Paste(text) => Key::Paste(text),
+        Msg::Help => Key::Help,
+        Msg::Review => Key::Review,
+    };
     match state.screen {
-        Screen::Welcome => welcome(state, rules, msg),
-        Screen::Resume => resume(state, msg),
-        Screen::Question => question(state, rules, msg),
-        Screen::Review => review(state, rules, msg),
-        Screen::Result => result(state, rules, msg),
-        Screen::Export => export_screen(state, rules, msg),
-        Screen::ConfirmOverwrite => confirm_overwrite(state, rules, msg),
+        Screen::Welcome => welcome(state, rules, key),
+        Screen::Resume => resume(state, key),
+        Screen::Question => question(state, rules, key),
+        Screen::Review => review(state, rules, key),
+        Screen::Result => result(state, rules, key),
+        Screen::Export => export_screen(state, rules, key),
+        Screen::ConfirmOverwrite => confirm_overwrite(state, rules, key),
         Screen::Help => {
-            if matches!(msg, Msg::Back | Msg::Help | Msg::Confirm | Msg::Char('q')) {
+            if matches!(key, Key::Back | Key::Help | Key::Confirm | Key::Char('q')) {
                 state.screen = state.behind;
             }
             None
@@ -53,9 +64,26 @@ pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
     }
 }
 
-fn welcome(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
-    match msg {
-        Msg::Confirm => {
+/// A message from the user, once the runner's replies are handled: what each screen reacts to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Confirm,
+    Toggle,
+    Back,
+    Char(char),
+    Backspace,
+    Paste(String),
+    Help,
+    Review,
+}
+
+fn welcome(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
+    match key {
+        Key::Confirm => {
             state.notice = None;
             match rules.asked(&state.draft).first() {
                 Some(&q) => enter_question(state, rules, q),
@@ -63,21 +91,36 @@ fn welcome(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             }
             None
         }
-        Msg::Help => open(state, Screen::Help),
-        Msg::Review => open_review(state),
-        Msg::Char('q') => Some(Effect::Quit(Quit::Left)),
-        _ => None,
+        Key::Help => open(state, Screen::Help),
+        Key::Review => open_review(state),
+        Key::Char('q') => Some(Effect::Quit(Quit::Left)),
+        Key::Up
+        | Key::Down
+        | Key::PageUp
+        | Key::PageDown
+        | Key::Toggle
+        | Key::Back
+        | Key::Char(_)
+        | Key::Backspace
+        | Key::Paste(_) => None,
     }
 }
 
-fn resume(state: &mut State, msg: Msg) -> Option<Effect> {
-    match msg {
-        Msg::Up | Msg::Down => state.cursor = 1 - state.cursor.min(1),
-        Msg::Char('y') => resume_choose(state, true),
-        Msg::Char('n') | Msg::Back => resume_choose(state, false),
-        Msg::Confirm => resume_choose(state, state.cursor == 0),
-        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
-        _ => {}
+fn resume(state: &mut State, key: Key) -> Option<Effect> {
+    match key {
+        Key::Up | Key::Down => state.cursor = 1 - state.cursor.min(1),
+        Key::Char('y') => resume_choose(state, true),
+        Key::Char('n') | Key::Back => resume_choose(state, false),
+        Key::Confirm => resume_choose(state, state.cursor == 0),
+        Key::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        Key::PageUp
+        | Key::PageDown
+        | Key::Toggle
+        | Key::Char(_)
+        | Key::Backspace
+        | Key::Paste(_)
+        | Key::Help
+        | Key::Review => {}
     }
     None
 }
@@ -97,19 +140,19 @@ fn resume_choose(state: &mut State, resume: bool) {
     state.cursor = 0;
 }
 
-fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
     let Some(q) = rules.questions.get(state.current) else {
         state.screen = Screen::Welcome;
         return None;
     };
     let rows = option_rows(&q.kind, q.options.len());
-    match msg {
-        Msg::Up | Msg::PageUp if rows > 0 => {
+    match key {
+        Key::Up | Key::PageUp if rows > 0 => {
             state.cursor = state.cursor.checked_sub(1).unwrap_or(rows - 1)
         }
-        Msg::Down | Msg::PageDown if rows > 0 => state.cursor = (state.cursor + 1) % rows,
-        Msg::Up | Msg::Down | Msg::PageUp | Msg::PageDown => step_number(state, &q.kind, &msg),
-        Msg::Toggle => match q.kind {
+        Key::Down | Key::PageDown if rows > 0 => state.cursor = (state.cursor + 1) % rows,
+        Key::Up | Key::Down | Key::PageUp | Key::PageDown => step_number(state, &q.kind, &key),
+        Key::Toggle => match q.kind {
             QuestionKind::Multi => {
                 state.marks ^= 1u64 << state.cursor.min(63);
                 state.error = None;
@@ -119,7 +162,7 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             | QuestionKind::Names { .. } => type_text(state, " "),
             QuestionKind::Choice | QuestionKind::YesNo => {}
         },
-        Msg::Char(c) => match q.kind {
+        Key::Char(c) => match q.kind {
             QuestionKind::Text { .. }
             | QuestionKind::Number { .. }
             | QuestionKind::Names { .. } => type_text(state, c.encode_utf8(&mut [0; 4])),
@@ -137,12 +180,12 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
                 }
             }
         },
-        Msg::Backspace => {
+        Key::Backspace => {
             state.fresh = false;
             state.input.pop();
             state.error = None;
         }
-        Msg::Paste(text) => {
+        Key::Paste(text) => {
             // Terminals send pasted line ends as CR, CR LF or LF.
             let text = text.replace("\r\n", "\n").replace('\r', "\n");
             let text = match q.kind {
@@ -151,7 +194,7 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             };
             type_text(state, &text);
         }
-        Msg::Confirm => match answer(state, rules) {
+        Key::Confirm => match answer(state, rules) {
             Err(message) => state.error = Some(message),
             Ok(value) => {
                 if let Some(slot) = state.draft.get_mut(state.current) {
@@ -161,7 +204,7 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
                 return Some(Effect::Autosave(saved::encode(rules, &state.draft)));
             }
         },
-        Msg::Back => {
+        Key::Back => {
             if state.editing {
                 state.editing = false;
                 return open_review_from(state, Screen::Result);
@@ -175,29 +218,28 @@ fn question(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
                 }
             }
         }
-        Msg::Help => return open(state, Screen::Help),
-        Msg::Review => return open_review(state),
-        _ => {}
+        Key::Help => return open(state, Screen::Help),
+        Key::Review => return open_review(state),
     }
     None
 }
 
-fn review(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
+fn review(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
     let asked = rules.asked(&state.draft);
     let rows = asked.len() + 1;
-    match msg {
-        Msg::Up => state.cursor = state.cursor.checked_sub(1).unwrap_or(rows - 1),
-        Msg::Down => state.cursor = (state.cursor + 1) % rows,
-        Msg::PageUp => state.cursor = 0,
-        Msg::PageDown => state.cursor = rows - 1,
-        Msg::Confirm => match asked.get(state.cursor) {
+    match key {
+        Key::Up => state.cursor = state.cursor.checked_sub(1).unwrap_or(rows - 1),
+        Key::Down => state.cursor = (state.cursor + 1) % rows,
+        Key::PageUp => state.cursor = 0,
+        Key::PageDown => state.cursor = rows - 1,
+        Key::Confirm => match asked.get(state.cursor) {
             Some(&q) => {
                 state.editing = true;
                 enter_question(state, rules, q);
             }
             None => go_result(state, rules),
         },
-        Msg::Back | Msg::Review => {
+        Key::Back | Key::Review => {
             state.screen = state.behind;
             state.cursor = 0;
             if state.behind == Screen::Question {
@@ -205,47 +247,47 @@ fn review(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
                 enter_question(state, rules, q);
             }
         }
-        Msg::Help => return open(state, Screen::Help),
-        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
-        _ => {}
+        Key::Help => return open(state, Screen::Help),
+        Key::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        Key::Toggle | Key::Char(_) | Key::Backspace | Key::Paste(_) => {}
     }
     None
 }
 
-fn result(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
-    match msg {
-        Msg::Up => state.scroll = state.scroll.saturating_sub(1),
-        Msg::Down => state.scroll = state.scroll.saturating_add(1).min(state.scroll_max),
-        Msg::PageUp => state.scroll = state.scroll.saturating_sub(10),
-        Msg::PageDown => state.scroll = state.scroll.saturating_add(10).min(state.scroll_max),
-        Msg::Confirm => match state.output.clone() {
+fn result(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
+    match key {
+        Key::Up => state.scroll = state.scroll.saturating_sub(1),
+        Key::Down => state.scroll = state.scroll.saturating_add(1).min(state.scroll_max),
+        Key::PageUp => state.scroll = state.scroll.saturating_sub(10),
+        Key::PageDown => state.scroll = state.scroll.saturating_add(10).min(state.scroll_max),
+        Key::Confirm => match state.output.clone() {
             Some(path) => {
                 state.format = Format::from_path(&path);
                 return export(state, rules, target_for(&path), false);
             }
             None => open_export(state),
         },
-        Msg::Char('e' | 's') => open_export(state),
-        Msg::Char('q') => return Some(Effect::Quit(Quit::Left)),
-        Msg::Back => {
+        Key::Char('e' | 's') => open_export(state),
+        Key::Char('q') => return Some(Effect::Quit(Quit::Left)),
+        Key::Back => {
             state.error = None;
             match rules.asked(&state.draft).last() {
                 Some(&q) => enter_question(state, rules, q),
                 None => state.screen = Screen::Welcome,
             }
         }
-        Msg::Help => return open(state, Screen::Help),
-        Msg::Review => return open_review(state),
-        _ => {}
+        Key::Help => return open(state, Screen::Help),
+        Key::Review => return open_review(state),
+        Key::Toggle | Key::Char(_) | Key::Backspace | Key::Paste(_) => {}
     }
     None
 }
 
-fn export_screen(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
-    match msg {
-        Msg::Up | Msg::Down => {
+fn export_screen(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
+    match key {
+        Key::Up | Key::Down => {
             let i = FORMATS.iter().position(|f| *f == state.format).unwrap_or(0);
-            let i = if msg == Msg::Up {
+            let i = if key == Key::Up {
                 (i + FORMATS.len() - 1) % FORMATS.len()
             } else {
                 (i + 1) % FORMATS.len()
@@ -254,14 +296,14 @@ fn export_screen(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect>
             state.input = with_extension(&state.input, state.format);
             state.error = None;
         }
-        Msg::Char(c) => type_text(state, c.encode_utf8(&mut [0; 4])),
-        Msg::Toggle => type_text(state, " "),
-        Msg::Paste(text) => type_text(state, &text.replace(['\r', '\n'], "")),
-        Msg::Backspace => {
+        Key::Char(c) => type_text(state, c.encode_utf8(&mut [0; 4])),
+        Key::Toggle => type_text(state, " "),
+        Key::Paste(text) => type_text(state, &text.replace(['\r', '\n'], "")),
+        Key::Backspace => {
             state.input.pop();
             state.error = None;
         }
-        Msg::Confirm => {
+        Key::Confirm => {
             let path = state.input.trim().to_string();
             if path.is_empty() {
                 state.error =
@@ -278,26 +320,33 @@ fn export_screen(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect>
             }
             return export(state, rules, target_for(&path), false);
         }
-        Msg::Back => {
+        Key::Back => {
             state.screen = Screen::Result;
             state.error = None;
         }
-        Msg::Help => return open(state, Screen::Help),
-        _ => {}
+        Key::Help => return open(state, Screen::Help),
+        Key::PageUp | Key::PageDown | Key::Review => {}
     }
     None
 }
 
-fn confirm_overwrite(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
-    let overwrite = match msg {
-        Msg::Up | Msg::Down => {
+fn confirm_overwrite(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
+    let overwrite = match key {
+        Key::Up | Key::Down => {
             state.cursor = 1 - state.cursor.min(1);
             return None;
         }
-        Msg::Char('y' | 'Y') => true,
-        Msg::Char('n' | 'N') | Msg::Back => false,
-        Msg::Confirm => state.cursor == 0,
-        _ => return None,
+        Key::Char('y' | 'Y') => true,
+        Key::Char('n' | 'N') | Key::Back => false,
+        Key::Confirm => state.cursor == 0,
+        Key::PageUp
+        | Key::PageDown
+        | Key::Toggle
+        | Key::Char(_)
+        | Key::Backspace
+        | Key::Paste(_)
+        | Key::Help
+        | Key::Review => return None,
     };
     state.screen = state.behind;
     state.cursor = 0;
@@ -358,15 +407,15 @@ fn type_text(state: &mut State, text: &str) {
     state.error = None;
 }
 
-fn step_number(state: &mut State, kind: &QuestionKind, msg: &Msg) {
+fn step_number(state: &mut State, kind: &QuestionKind, key: &Key) {
     if let QuestionKind::Number { min, max } = kind {
         let n = state.input.trim().parse::<i64>().unwrap_or(*min);
-        let step = if matches!(msg, Msg::PageUp | Msg::PageDown) {
+        let step = if matches!(key, Key::PageUp | Key::PageDown) {
             10
         } else {
             1
         };
-        let n = if matches!(msg, Msg::Up | Msg::PageUp) {
+        let n = if matches!(key, Key::Up | Key::PageUp) {
             n.saturating_add(step)
         } else {
             n.saturating_sub(step)
