@@ -661,7 +661,7 @@ fn review(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
 fn result(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: Theme) -> u16 {
     let width = area.width.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
-    match wizard::result(state, rules) {
+    match state.outcome.as_deref() {
         None => lines.push(Line::styled(
             "No recommendation yet: answer the required questions first (r reviews them).",
             theme.error(),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::model::answers::Value;
 use crate::plan::Format;
+use crate::wizard::query::Outcome;
 
 /// Which screen is shown: one mode at a time, never a pair of flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +128,9 @@ pub struct State {
     pub resumable: Option<Vec<Option<Value>>>,
     /// The export waiting for the overwrite answer.
     pub pending: Option<ExportTarget>,
+    /// The recommendation and plan for the draft, worked out once on reaching the result
+    /// (a plan can have 100,000 accounts) and dropped when an answer changes.
+    pub outcome: Option<Box<Outcome>>,
 }
 
 impl State {
@@ -160,6 +164,7 @@ impl State {
             format,
             resumable: None,
             pending: None,
+            outcome: None,
         }
     }
 

@@ -131,6 +131,7 @@ fn resume_choose(state: &mut State, resume: bool) {
             let n = state.draft.len();
             state.draft = saved;
             state.draft.resize(n, None);
+            state.outcome = None;
             state.notice = Some("Your earlier answers are restored.".to_string());
         } else {
             state.notice = Some("Starting over; the earlier answers will be replaced.".to_string());
@@ -200,6 +201,7 @@ fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
                 if let Some(slot) = state.draft.get_mut(state.current) {
                     *slot = Some(value);
                 }
+                state.outcome = None;
                 next_question(state, rules);
                 return Some(Effect::Autosave(saved::encode(rules, &state.draft)));
             }
@@ -518,6 +520,9 @@ fn go_result(state: &mut State, rules: &RuleSet) {
     state.editing = false;
     state.error = None;
     state.scroll = 0;
+    if state.outcome.is_none() {
+        state.outcome = crate::wizard::query::result(state, rules).map(Box::new);
+    }
 }
 
 fn export(state: &mut State, rules: &RuleSet, target: ExportTarget, force: bool) -> Option<Effect> {
@@ -535,9 +540,15 @@ fn export(state: &mut State, rules: &RuleSet, target: ExportTarget, force: bool)
         ));
         return None;
     }
-    let plan = plan::build(rules, &answers, &decision);
-    let format = state.format;
-    match plan::write::to_bytes(&plan, rules, format) {
+    let built;
+    let plan = match &state.outcome {
+        Some(outcome) => &outcome.plan,
+        None => {
+            built = plan::build(rules, &answers, &decision);
+            &built
+        }
+    };
+    match plan::write::to_bytes(plan, rules, state.format) {
         Ok(bytes) => {
             state.pending = Some(target.clone());
             Some(Effect::Export {
