@@ -589,6 +589,12 @@ fn advice(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
         )),
         Some(report) => {
             lines.push(Line::styled(safe(&report.title), theme.good()));
+            if let Some(before) = &preview.changed_from {
+                lines.push(Line::styled(
+                    format!("(this option changes it from: {})", safe(before)),
+                    theme.selected(),
+                ));
+            }
             if preview.missing > 0 {
                 lines.push(Line::styled(
                     "(so far; some answers are still to come)",

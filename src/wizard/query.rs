@@ -23,6 +23,8 @@ pub struct Preview {
     pub report: Option<Report>,
     /// Required questions still unanswered (their placeholders stand in).
     pub missing: usize,
+    /// The model the answers confirmed so far lead to, when the highlighted option changes it.
+    pub changed_from: Option<String>,
 }
 
 /// The finished recommendation and its plan.
@@ -65,9 +67,16 @@ pub fn preview(state: &State, rules: &RuleSet) -> Preview {
     let report = decision
         .model
         .map(|_| rules.report(&answers, &decision, Vec::new()));
+    let (confirmed, _) = rules.complete(&state.draft);
+    let before = rules.decide(&confirmed.values).model;
+    let changed_from = match (before, decision.model) {
+        (Some(b), Some(now)) if b != now => rules.models.get(b).map(|m| m.title.clone()),
+        _ => None,
+    };
     Preview {
         report,
         missing: missing.len(),
+        changed_from,
     }
 }
 
