@@ -156,6 +156,11 @@ fn progress_and_live_advice_follow_the_highlighted_option() {
         "customers bring in the billing and access questions"
     );
     assert_eq!(w.model(), "parent_subaccount");
+    let preview = wizard::preview(&w.state, &w.rules);
+    assert_eq!(
+        preview.changed_from.as_deref(),
+        Some("One standard account")
+    );
     assert_eq!(w.value("serves"), None, "highlighting is not answering");
 }
 
