@@ -36,34 +36,59 @@ pub fn run(rules: &RuleSet, options: &Options) -> Result<ExitCode> {
     };
     let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
     if options.plain || dumb || !crate::cli::interactive() {
-        let mut prefill = prefill;
-        if prefill.is_none()
-            && let Some(bytes) = autosave::load()
-        {
-            let saved = saved::decode(rules, &bytes);
-            if saved.iter().any(Option::is_some) {
-                println!(
-                    "Resuming the unfinished answers saved earlier; they are shown in [brackets]."
-                );
-                prefill = Some(saved);
-            }
-        }
-        let stdin = std::io::stdin();
-        let stdout = std::io::stdout();
-        let mut save = |text: &str| {
-            let _ = autosave::save(text);
-        };
-        let code = plain::run(
-            rules,
-            prefill,
-            options.output.as_deref(),
-            &mut stdin.lock(),
-            &mut stdout.lock(),
-            &mut save,
-        )?;
-        autosave::remove();
-        return Ok(code);
+        return line_by_line(rules, prefill, options);
     }
+    full_screen(rules, prefill, options)
+}
+
+/// Plain mode on standard input and output. A person at a terminal (a screen reader, TERM=dumb)
+/// gets the autosave too; piped input does not, so scripts never pick up someone's old answers.
+fn line_by_line(
+    rules: &RuleSet,
+    mut prefill: Option<Vec<Option<Value>>>,
+    options: &Options,
+) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let person = std::io::stdin().is_terminal();
+    if person
+        && prefill.is_none()
+        && let Some(bytes) = autosave::load()
+    {
+        let saved = saved::decode(rules, &bytes);
+        if saved.iter().any(Option::is_some) {
+            println!(
+                "Resuming the unfinished answers saved earlier; they are shown in [brackets]."
+            );
+            prefill = Some(saved);
+        }
+    }
+    let stdin = std::io::stdin();
+    let stdout = std::io::stdout();
+    let mut save = |text: &str| {
+        if person {
+            let _ = autosave::save(text);
+        }
+    };
+    let code = plain::run(
+        rules,
+        prefill,
+        options.output.as_deref(),
+        &mut stdin.lock(),
+        &mut stdout.lock(),
+        &mut save,
+    )?;
+    if person {
+        autosave::remove();
+    }
+    Ok(code)
+}
+
+/// The full-screen wizard: resume offer, event loop, and what to say after leaving.
+fn full_screen(
+    rules: &RuleSet,
+    prefill: Option<Vec<Option<Value>>>,
+    options: &Options,
+) -> Result<ExitCode> {
     let mut state = State::new(
         rules.questions.len(),
         prefill.clone(),
@@ -83,7 +108,15 @@ pub fn run(rules: &RuleSet, options: &Options) -> Result<ExitCode> {
     let outcome = event_loop(&mut screen, rules, state);
     terminal::restore();
     match outcome? {
-        Quit::Cancelled => Ok(ExitCode::from(130)),
+        Quit::Cancelled => {
+            if let Some(path) = autosave::path().filter(|p| p.exists()) {
+                eprintln!(
+                    "Cancelled; the answers confirmed so far are saved in {}.",
+                    path.display()
+                );
+            }
+            Ok(ExitCode::from(130))
+        }
         Quit::Left => {
             if let Some(path) = autosave::path() {
                 eprintln!(
