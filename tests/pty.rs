@@ -328,20 +328,20 @@ fn resize_to_a_tiny_size_and_back() {
 }
 
 #[test]
-fn sigterm_restores_the_terminal() {
-    let mut s = Session::start(&[], 80, 24);
-    s.wait_for("Press Enter to start");
-    let pid = s.child.process_id().unwrap_or(0);
-    let status = std::process::Command::new("kill")
-        .args(["-TERM", &pid.to_string()])
-        .status();
-    assert!(status.is_ok_and(|s| s.success()));
-    assert_eq!(s.exit_code(), 128 + 15);
-    assert!(s.restored());
+fn sigterm_and_sighup_restore_the_terminal() {
+    for (signal, code) in [("-TERM", 128 + 15), ("-HUP", 128 + 1)] {
+        let mut s = Session::start(&[], 80, 24);
+        s.wait_for("Press Enter to start");
+        let pid = s.child.process_id().unwrap_or(0);
+        let status = std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status();
+        assert!(status.is_ok_and(|s| s.success()));
+        assert_eq!(s.exit_code(), code, "{signal}");
+        assert!(s.restored(), "{signal}");
+    }
 }
 
-/// Reports (does not assert) the time from spawning the binary to its first frame on screen;
-/// run with `--nocapture`, and ACCOUNT_ADVISOR_BIN=target/release/account-advisor for the figure.
 #[test]
 fn first_frame_time() {
     let mut times = Vec::new();
