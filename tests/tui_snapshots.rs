@@ -93,7 +93,11 @@ fn screens() -> Vec<(&'static str, Wizard)> {
     w.send([Msg::Confirm, Msg::Down, Msg::Down]);
     list.push(("export", w));
     let mut w = hybrid();
-    w.send([Msg::Confirm, Msg::Confirm, Msg::ExportExists]);
+    w.send([
+        Msg::Confirm,
+        Msg::Confirm,
+        Msg::ExportExists(vec!["account-plan.yaml".into()]),
+    ]);
     list.push(("confirm_overwrite", w));
     list
 }

@@ -359,7 +359,7 @@ fn export_to_output_asks_before_overwriting_and_quits() {
     assert_eq!(t, target);
     assert!(plan.starts_with(b"{"), "JSON from the extension");
     assert!(answers.contains("serves: external_customers"));
-    w.send([Msg::ExportExists]);
+    w.send([Msg::ExportExists(vec!["out/plan.json".into()])]);
     assert_eq!(w.state.screen, Screen::ConfirmOverwrite);
     w.send([Msg::Char('y')]);
     assert!(matches!(
@@ -383,7 +383,11 @@ fn declining_to_overwrite_writes_nothing_and_offers_another_path() {
         "the extension follows the format"
     );
     w.effects.clear();
-    w.send([Msg::Confirm, Msg::ExportExists, Msg::Char('n')]);
+    w.send([
+        Msg::Confirm,
+        Msg::ExportExists(vec!["account-plan.json".into()]),
+        Msg::Char('n'),
+    ]);
     assert_eq!(w.effects.len(), 1, "only the first export request");
     assert_eq!(w.state.screen, Screen::Export);
     assert!(

@@ -190,11 +190,11 @@ fn keys(state: &State, rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
             let kind = rules.questions.get(state.current).map(|q| &q.kind);
             let mut keys = match kind {
                 Some(QuestionKind::Multi) => {
-                    vec![("↑↓/jk", "move"), ("Space", "tick"), ("Enter", "next")]
+                    vec![("↑↓", "move"), ("Space", "tick"), ("Enter", "next")]
                 }
                 Some(QuestionKind::Number { .. }) => vec![("0-9 ↑↓", "number"), ("Enter", "next")],
                 Some(_) if typing => vec![("Enter", "next")],
-                _ => vec![("↑↓/jk", "move"), ("Enter", "choose")],
+                _ => vec![("↑↓", "move"), ("Enter", "choose")],
             };
             keys.push(("Esc", "back"));
             if typing {
@@ -206,7 +206,7 @@ fn keys(state: &State, rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
             keys
         }
         Screen::Review => vec![
-            ("↑↓/jk", "move"),
+            ("↑↓", "move"),
             ("Enter", "edit/see result"),
             ("Esc", "back"),
             ("?", "help"),
@@ -946,17 +946,17 @@ fn export(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
 fn confirm_overwrite(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
     let popup = centered(area, 56, 9);
     frame.render_widget(Clear, popup);
-    let target = state.pending.as_ref();
-    let plan = target
-        .map(|t| t.plan.display().to_string())
-        .unwrap_or_default();
-    let answers = target
-        .map(|t| t.answers.display().to_string())
-        .unwrap_or_default();
+    let names: Vec<String> = state
+        .existing
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    let (what, verb) = match names.as_slice() {
+        [one] => (one.clone(), "exists"),
+        _ => (names.join(" and "), "exist"),
+    };
     let mut lines = vec![
-        Line::raw(safe(&format!(
-            "{plan} or {answers} already exists. Overwrite?"
-        ))),
+        Line::raw(safe(&format!("{what} already {verb}. Overwrite?"))),
         Line::raw(""),
     ];
     lines.push(option_line(
@@ -970,7 +970,7 @@ fn confirm_overwrite(frame: &mut Frame, area: Rect, state: &State, theme: Theme)
         state.cursor == 1,
         "(•)",
         "( )",
-        "Keep the existing file",
+        "Keep what is there",
         theme,
     ));
     let block = Block::default()

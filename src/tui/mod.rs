@@ -220,8 +220,13 @@ fn perform(effect: Effect) -> Performed {
 
 /// Writes the plan and answers files atomically, asking first if either exists.
 pub fn export(target: &wizard::ExportTarget, plan: &[u8], answers: &str, force: bool) -> Msg {
-    if !force && (target.plan.exists() || target.answers.exists()) {
-        return Msg::ExportExists;
+    let existing: Vec<PathBuf> = [&target.plan, &target.answers]
+        .into_iter()
+        .filter(|p| p.exists())
+        .cloned()
+        .collect();
+    if !force && !existing.is_empty() {
+        return Msg::ExportExists(existing);
     }
     let written = write_atomic(&target.plan, plan, force)
         .and_then(|_| write_atomic(&target.answers, answers.as_bytes(), force));

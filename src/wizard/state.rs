@@ -50,8 +50,8 @@ pub enum Msg {
     Review,
     /// Ctrl-C: leave at once.
     Cancel,
-    /// The runner found the export target already exists.
-    ExportExists,
+    /// The runner found these files of the export target already there.
+    ExportExists(Vec<PathBuf>),
     /// The runner wrote the export (or failed, with the reason).
     Exported(Result<ExportTarget, String>),
     /// The result screen's content is this many lines longer than its viewport.
@@ -126,8 +126,9 @@ pub struct State {
     pub format: Format,
     /// Answers found in the autosave, offered on the resume screen.
     pub resumable: Option<Vec<Option<Value>>>,
-    /// The export waiting for the overwrite answer.
+    /// The export waiting for the overwrite answer, and its files that already exist.
     pub pending: Option<ExportTarget>,
+    pub existing: Vec<PathBuf>,
     /// The recommendation and plan for the draft, worked out once on reaching the result
     /// (a plan can have 100,000 accounts) and dropped when an answer changes.
     pub outcome: Option<Box<Outcome>>,
@@ -164,6 +165,7 @@ impl State {
             format,
             resumable: None,
             pending: None,
+            existing: Vec::new(),
             outcome: None,
         }
     }

@@ -22,7 +22,8 @@ pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
             state.scroll = state.scroll.min(max);
             return None;
         }
-        Msg::ExportExists => {
+        Msg::ExportExists(existing) => {
+            state.existing = existing;
             state.behind = state.screen;
             state.screen = Screen::ConfirmOverwrite;
             state.cursor = 1;
