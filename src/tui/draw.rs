@@ -856,44 +856,45 @@ fn more(lines: &mut Vec<Line<'static>>, total: usize) {
 }
 
 fn account_tree(lines: &mut Vec<Line<'static>>, plan: &Plan, width: usize) {
+    let mut children: std::collections::HashMap<&str, Vec<&crate::model::plan::Account>> =
+        std::collections::HashMap::new();
+    for account in &plan.accounts {
+        if let Some(parent) = account.parent.as_deref() {
+            children.entry(parent).or_default().push(account);
+        }
+    }
+    let describe = |a: &crate::model::plan::Account| {
+        format!(
+            "{} ({}, billing: {})",
+            a.name,
+            a.kind.as_str(),
+            a.billing.as_str()
+        )
+    };
     let mut shown = 0;
-    for root in plan.accounts.iter().filter(|a| a.parent.is_none()) {
-        push_wrapped(
-            lines,
-            &format!(
-                "{} ({}, billing: {})",
-                root.name,
-                root.kind.as_str(),
-                root.billing.as_str()
-            ),
-            "",
-            "  ",
-            width,
-            Style::default(),
-        );
-        let children: Vec<_> = plan
-            .accounts
-            .iter()
-            .filter(|a| a.parent.as_deref() == Some(root.reference.as_str()))
-            .collect();
-        for (i, child) in children.iter().enumerate() {
-            shown += 1;
-            if shown > LIST_LIMIT {
-                break;
+    'roots: for root in plan.accounts.iter().filter(|a| a.parent.is_none()) {
+        if shown >= LIST_LIMIT {
+            break;
+        }
+        shown += 1;
+        push_wrapped(lines, &describe(root), "", "  ", width, Style::default());
+        let kids = children
+            .get(root.reference.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for (i, child) in kids.iter().enumerate() {
+            if shown >= LIST_LIMIT {
+                break 'roots;
             }
-            let branch = if i + 1 == children.len() {
+            shown += 1;
+            let branch = if i + 1 == kids.len() {
                 "└─ "
             } else {
                 "├─ "
             };
             push_wrapped(
                 lines,
-                &format!(
-                    "{} ({}, billing: {})",
-                    child.name,
-                    child.kind.as_str(),
-                    child.billing.as_str()
-                ),
+                &describe(child),
                 branch,
                 "   ",
                 width,
@@ -901,7 +902,12 @@ fn account_tree(lines: &mut Vec<Line<'static>>, plan: &Plan, width: usize) {
             );
         }
     }
-    more(lines, plan.accounts.len());
+    if shown < plan.accounts.len() {
+        lines.push(Line::raw(format!(
+            "  … and {} more accounts in the exported plan",
+            plan.accounts.len() - shown
+        )));
+    }
 }
 
 fn export(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
