@@ -443,6 +443,31 @@ fn resume_restores_the_autosave_or_starts_over() {
 }
 
 #[test]
+fn editing_from_the_review_and_going_back_shows_the_new_result() {
+    let mut w = Wizard::with(Some("organization: Acme\nserves: own_business\n"), None);
+    finish(&mut w);
+    assert_eq!(
+        w.state.outcome.as_ref().map(|o| o.report.model.as_str()),
+        Some("standard")
+    );
+    w.send([
+        Msg::Review,
+        Msg::Down,
+        Msg::Down,
+        Msg::Confirm,
+        Msg::Char('5'),
+        Msg::Confirm,
+    ]);
+    assert_eq!(w.state.screen, Screen::Review);
+    w.send([Msg::Back]);
+    assert_eq!(w.state.screen, Screen::Result);
+    assert_eq!(
+        w.state.outcome.as_ref().map(|o| o.report.model.as_str()),
+        Some("team")
+    );
+}
+
+#[test]
 fn the_result_scrolls_within_its_content() {
     let mut w = Wizard::with(Some("organization: Acme\nserves: own_business\n"), None);
     finish(&mut w);

@@ -243,11 +243,15 @@ fn review(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
             None => go_result(state, rules),
         },
         Key::Back | Key::Review => {
-            state.screen = state.behind;
             state.cursor = 0;
-            if state.behind == Screen::Question {
-                let q = state.current;
-                enter_question(state, rules, q);
+            match state.behind {
+                Screen::Question => {
+                    let q = state.current;
+                    enter_question(state, rules, q);
+                }
+                // Answers may have changed since: work the result out again.
+                Screen::Result => go_result(state, rules),
+                other => state.screen = other,
             }
         }
         Key::Help => return open(state, Screen::Help),
