@@ -50,7 +50,7 @@ pub fn update(state: &mut State, rules: &RuleSet, msg: Msg) -> Option<Effect> {
     };
     match state.screen {
         Screen::Welcome => welcome(state, rules, key),
-        Screen::Resume => resume(state, key),
+        Screen::Resume => resume(state, rules, key),
         Screen::Question => question(state, rules, key),
         Screen::Review => review(state, rules, key),
         Screen::Result => result(state, rules, key),
@@ -107,12 +107,12 @@ fn welcome(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
     }
 }
 
-fn resume(state: &mut State, key: Key) -> Option<Effect> {
+fn resume(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
     match key {
         Key::Up | Key::Down => state.cursor = 1 - state.cursor.min(1),
-        Key::Char('y') => resume_choose(state, true),
-        Key::Char('n') | Key::Back => resume_choose(state, false),
-        Key::Confirm => resume_choose(state, state.cursor == 0),
+        Key::Char('y') => resume_choose(state, rules, true),
+        Key::Char('n') | Key::Back => resume_choose(state, rules, false),
+        Key::Confirm => resume_choose(state, rules, state.cursor == 0),
         Key::Char('q') => return Some(Effect::Quit(Quit::Left)),
         Key::PageUp
         | Key::PageDown
@@ -126,20 +126,30 @@ fn resume(state: &mut State, key: Key) -> Option<Effect> {
     None
 }
 
-fn resume_choose(state: &mut State, resume: bool) {
-    if let Some(saved) = state.resumable.take() {
-        if resume {
-            let n = state.draft.len();
-            state.draft = saved;
-            state.draft.resize(n, None);
-            state.outcome = None;
-            state.notice = Some("Your earlier answers are restored.".to_string());
-        } else {
-            state.notice = Some("Starting over; the earlier answers will be replaced.".to_string());
-        }
-    }
+/// Resuming goes straight to the first question still without an answer; starting over shows
+/// the welcome screen.
+fn resume_choose(state: &mut State, rules: &RuleSet, resume: bool) {
     state.screen = Screen::Welcome;
     state.cursor = 0;
+    let Some(saved) = state.resumable.take() else {
+        return;
+    };
+    if !resume {
+        state.notice = Some("Starting over; the earlier answers will be replaced.".to_string());
+        return;
+    }
+    let n = state.draft.len();
+    state.draft = saved;
+    state.draft.resize(n, None);
+    state.outcome = None;
+    let asked = rules.asked(&state.draft);
+    match asked
+        .iter()
+        .find(|&&q| state.draft.get(q).is_some_and(Option::is_none))
+    {
+        Some(&q) => enter_question(state, rules, q),
+        None => go_result(state, rules),
+    }
 }
 
 fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
