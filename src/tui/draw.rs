@@ -273,9 +273,10 @@ fn welcome(frame: &mut Frame, area: Rect, state: &State, theme: Theme) {
         ),
         Line::raw(""),
         Line::styled("Keys", theme.strong()),
-        Line::raw("  ↑↓ or j/k  move          Enter  confirm and go on"),
-        Line::raw("  Space      tick a box     Esc or Shift-Tab  previous question"),
-        Line::raw("  r          review answers ?  help           Ctrl-C  quit"),
+        Line::raw("  ↑↓ or j/k   move              Enter           confirm and go on"),
+        Line::raw("  Space       tick a box        Esc, Shift-Tab  previous question"),
+        Line::raw("  r           review answers    ? or F1         help"),
+        Line::raw("  Ctrl-C      quit at once      q               quit, answers kept"),
         Line::raw(""),
         Line::raw("Your answers are saved as you go, so nothing is lost if the window closes."),
     ];
