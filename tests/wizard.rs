@@ -480,3 +480,115 @@ fn the_result_scrolls_within_its_content() {
     w.send([Msg::Up, Msg::PageUp]);
     assert_eq!(w.state.scroll, 0);
 }
+
+/// Where a message leads from a state reached by other messages: the transition table as data.
+#[test]
+fn transitions() {
+    use Screen::*;
+    let done = "organization: Acme\nserves: own_business\n";
+    let cases: Vec<(Option<&str>, Vec<Msg>, Screen)> = vec![
+        (None, vec![], Welcome),
+        (None, vec![Msg::Back], Welcome),
+        (None, vec![Msg::Help], Help),
+        (None, vec![Msg::Help, Msg::Help], Welcome),
+        (None, vec![Msg::Review], Review),
+        (None, vec![Msg::Review, Msg::Back], Welcome),
+        (None, vec![Msg::Confirm], Question),
+        (None, vec![Msg::Confirm, Msg::Back], Welcome),
+        (None, vec![Msg::Confirm, Msg::Review, Msg::Back], Question),
+        (
+            Some(done),
+            vec![Msg::Review, Msg::PageDown, Msg::Confirm],
+            Result,
+        ),
+        (
+            Some(done),
+            vec![Msg::Review, Msg::PageDown, Msg::Confirm, Msg::Back],
+            Question,
+        ),
+        (
+            Some(done),
+            vec![Msg::Review, Msg::PageDown, Msg::Confirm, Msg::Char('e')],
+            Export,
+        ),
+        (
+            Some(done),
+            vec![
+                Msg::Review,
+                Msg::PageDown,
+                Msg::Confirm,
+                Msg::Confirm,
+                Msg::Back,
+            ],
+            Result,
+        ),
+        (
+            Some(done),
+            vec![
+                Msg::Review,
+                Msg::PageDown,
+                Msg::Confirm,
+                Msg::Help,
+                Msg::Back,
+            ],
+            Result,
+        ),
+        (
+            Some(done),
+            vec![Msg::Review, Msg::PageDown, Msg::Confirm, Msg::Review],
+            Review,
+        ),
+        (
+            Some(done),
+            vec![
+                Msg::Review,
+                Msg::PageDown,
+                Msg::Confirm,
+                Msg::ExportExists(vec![]),
+                Msg::Back,
+            ],
+            Export,
+        ),
+    ];
+    for (prefill, msgs, screen) in cases {
+        let mut w = Wizard::with(prefill, None);
+        w.send(msgs.clone());
+        assert_eq!(w.state.screen, screen, "{prefill:?} then {msgs:?}");
+    }
+}
+
+#[test]
+fn quitting_and_failed_writes() {
+    let mut w = Wizard::new();
+    w.send([Msg::Char('q')]);
+    assert_eq!(w.effects.last(), Some(&Effect::Quit(Quit::Left)));
+    let mut w = Wizard::with(Some("organization: Acme\nserves: own_business\n"), None);
+    finish(&mut w);
+    w.send([
+        Msg::Confirm,
+        Msg::Confirm,
+        Msg::Exported(Err("disk full".into())),
+    ]);
+    assert_eq!(w.state.screen, Screen::Export);
+    assert_eq!(w.state.error.as_deref(), Some("disk full"));
+}
+
+#[test]
+fn shortcut_keys_pick_options_and_step_numbers() {
+    let mut w = Wizard::new();
+    w.send([Msg::Confirm])
+        .type_text("Acme")
+        .send([Msg::Confirm, Msg::Char('3')]);
+    assert_eq!(w.state.cursor, w.option("both"));
+    w.choose("own_business");
+    w.send([Msg::Up, Msg::Up, Msg::PageUp, Msg::Down]);
+    assert_eq!(w.state.input, "12");
+    w.send([Msg::Confirm, Msg::Confirm]);
+    let mut w = Wizard::new();
+    w.agency();
+    w.send([Msg::Confirm, Msg::Confirm, Msg::Char('y')]);
+    assert_eq!(w.question(), "agency_manages_billing");
+    assert_eq!(w.state.cursor, 0);
+    w.send([Msg::Char('n'), Msg::Confirm]);
+    assert_eq!(w.value("agency_manages_billing"), Some(&Value::Bool(false)));
+}
