@@ -384,11 +384,19 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
         return;
     };
     let inner = padded().inner(main);
-    let mut lines: Vec<Line> = vec![Line::styled(safe(&q.prompt), theme.title()), Line::raw("")];
-    lines.push(Line::from(vec![
-        Span::styled("Why we ask: ", theme.strong()),
-        Span::styled(safe(&q.help), theme.dim()),
-    ]));
+    // Wrapped here rather than by the paragraph, so the height below is exact.
+    let width = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    push_wrapped(&mut lines, &q.prompt, "", "", width, theme.title());
+    lines.push(Line::raw(""));
+    push_wrapped(
+        &mut lines,
+        &format!("Why we ask: {}", q.help),
+        "",
+        "",
+        width,
+        theme.dim(),
+    );
     lines.push(Line::raw(""));
     let mut input_rows: Option<u16> = None;
     match q.kind {
@@ -433,10 +441,10 @@ fn question(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme
     }
     let hint = input_hint(q);
     let default = default_hint(state, q);
-    let top_height = wrapped_height(&lines, inner.width).min(inner.height);
+    let top_height = (lines.len() as u16).min(inner.height);
     let [top, rest] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), top);
+    frame.render_widget(Paragraph::new(lines), top);
     let mut rest = rest;
     if let Some(rows) = input_rows {
         let [boxed, below] =
@@ -562,16 +570,6 @@ fn wrap_words(text: &str, width: usize, indent: &str) -> Vec<String> {
     }
     rows.push(row);
     rows
-}
-
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    lines
-        .iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            wrap_words(&text, width.max(1) as usize, "").len() as u16
-        })
-        .sum()
 }
 
 /// The live side panel: the model these answers lead to, its reasons and findings.
