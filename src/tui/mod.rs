@@ -220,6 +220,12 @@ fn perform(effect: Effect) -> Performed {
 
 /// Writes the plan and answers files atomically, asking first if either exists.
 pub fn export(target: &wizard::ExportTarget, plan: &[u8], answers: &str, force: bool) -> Msg {
+    if target.plan.is_dir() {
+        return Msg::Exported(Err(format!(
+            "{} is a folder; add a file name such as account-plan.yaml",
+            target.plan.display()
+        )));
+    }
     let existing: Vec<PathBuf> = [&target.plan, &target.answers]
         .into_iter()
         .filter(|p| p.exists())

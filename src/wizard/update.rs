@@ -328,13 +328,6 @@ fn export_screen(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect>
                 return None;
             }
             let path = PathBuf::from(path);
-            if path.is_dir() {
-                state.error = Some(format!(
-                    "{} is a folder; add a file name such as account-plan.yaml",
-                    path.display()
-                ));
-                return None;
-            }
             return export(state, rules, target_for(&path), false);
         }
         Key::Back => {
