@@ -693,6 +693,12 @@ fn result(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: 
         Paragraph::new(lines).scroll((scroll, 0)).block(padded()),
         area,
     );
+    if scroll < max && area.height > 0 {
+        let note = format!(" ↓ {} more lines ", max - scroll);
+        let width = (note.width() as u16).min(area.width);
+        let corner = Rect::new(area.right() - width, area.bottom() - 1, width, 1);
+        frame.render_widget(Paragraph::new(note).style(theme.selected()), corner);
+    }
     max
 }
 
