@@ -103,10 +103,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn wizard(_cli: &Cli) -> Result<ExitCode> {
-    let mut help = <Cli as clap::CommandFactory>::command();
-    help.print_help()?;
-    Ok(ExitCode::SUCCESS)
+fn wizard(cli: &Cli) -> Result<ExitCode> {
+    let options = crate::tui::Options {
+        answers: cli.answers.clone(),
+        output: cli.output.clone(),
+        plain: cli.plain,
+    };
+    crate::tui::run(&rules(cli.rules.as_deref())?, &options)
 }
 
 /// Loads the rule set, printing any warnings about it.

@@ -9,4 +9,6 @@ pub mod model;
 pub mod output;
 pub mod plan;
 pub mod rules;
+pub mod tui;
+pub mod wizard;
 pub mod yaml;

@@ -3,4 +3,8 @@
 
 mod cli;
 mod common;
+mod plain;
+mod pty;
 mod space;
+mod tui_snapshots;
+mod wizard;
