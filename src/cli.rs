@@ -16,6 +16,9 @@ use crate::rules::answers::{self, Loaded};
 use crate::rules::load;
 use crate::rules::RuleSet;
 
+mod tooling;
+pub use tooling::{CheckFormat, RulesCommand};
+
 /// Recommends how to structure itellicoAI accounts and writes the provisioning plan.
 ///
 /// Run without a command to answer the questions interactively.
@@ -70,6 +73,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
+    /// Tools for rule authors: check the rule files, run their tests.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,6 +96,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             plan_command(&rules(rules_dir.as_deref())?, &answers, format, output.as_deref(), force)
         }
         Some(Command::Questions { format }) => questions(&rules(rules_dir.as_deref())?, format),
+        Some(Command::Rules { command: RulesCommand::Check { dir, format } }) => {
+            tooling::rules_check(dir.or(rules_dir).as_deref(), format)
+        }
+        Some(Command::Rules { command: RulesCommand::Test { dir } }) => tooling::rules_test(dir.or(rules_dir).as_deref()),
         None => wizard(&cli),
     }
 }

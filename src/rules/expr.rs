@@ -524,7 +524,7 @@ impl Scope<'_> {
                 {
                     return Expr::Predicate(p);
                 }
-                if self.predicates.iter().any(|p| *p == atom.text) {
+                if self.predicates.contains(&atom.text) {
                     errors.push(err(atom, format!(
                         "predicate `{}` is defined later; a predicate may use only those defined before it",
                         atom.text

@@ -91,6 +91,7 @@ pub struct MemberTemplate {
     pub who: Template,
     pub role: Role,
     pub when: Option<Expr>,
+    pub origin: Origin,
 }
 
 /// The organization's own account (standard or parent, by model).

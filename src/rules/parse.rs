@@ -730,7 +730,7 @@ impl Parser {
             });
             let when = f.get("when").and_then(|n| self.condition(n, scope)).map(|(e, _)| e);
             if let (Some(who), Some(role)) = (who, role) {
-                out.push(MemberTemplate { who, role, when });
+                out.push(MemberTemplate { who, role, when, origin: self.origin(item) });
             }
         }
         out
@@ -771,11 +771,9 @@ impl Parser {
         let name = f.get("name").and_then(|n| self.template(n, &rules.questions, allow, "`name`"));
         let numbered = f.get("numbered").and_then(|n| self.template(n, &rules.questions, allow, "`numbered`"));
         let members = f.get("members").map(|m| self.members(m, rules, scope, allow)).unwrap_or_default();
-        if let Some(id) = &id {
-            if rules.groups.iter().any(|g| &g.id == id) {
-                self.error(node.span, format!("account group `{id}` is defined twice"));
-                return None;
-            }
+        if let Some(id) = id.as_ref().filter(|id| rules.groups.iter().any(|g| &g.id == *id)) {
+            self.error(node.span, format!("account group `{id}` is defined twice"));
+            return None;
         }
         Some(AccountGroup { id: id?, kind: kind?, from: from?, when, name: name?, numbered: numbered?, members, origin: self.origin(node) })
     }

@@ -1,0 +1,185 @@
+//! The rule-author commands: `rules check`, `rules test`, `explain` and `schema`, each one
+//! function that loads, calls the pure `rules` code and prints.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Subcommand, ValueEnum};
+use serde_json::{Value as Json, json};
+
+use crate::rules::check::{self, Analysis};
+use crate::rules::diag::{Diagnostic, Diagnostics};
+use crate::rules::load;
+use crate::rules::parse::{Parsed, parse};
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Reports every problem in the rule files, then analyses every combination of answers.
+    Check {
+        /// The rules directory (default: --rules, else the built-in rule set).
+        dir: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t)]
+        format: CheckFormat,
+    },
+    /// Runs the `tests:` of the rule files and reports what no test exercises.
+    Test {
+        /// The rules directory (default: --rules, else the built-in rule set).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CheckFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// The rule files of `dir`, or the built-in ones, with the name to call them by.
+fn files(dir: Option<&Path>) -> Result<(Vec<(String, String)>, String)> {
+    match dir {
+        Some(dir) => Ok((load::read_dir(dir)?, dir.display().to_string())),
+        None => Ok((load::builtin_files(), load::BUILTIN_NAME.to_string())),
+    }
+}
+
+fn source<'a>(files: &'a [(String, String)], file: &str) -> Option<&'a str> {
+    files
+        .iter()
+        .find(|(n, _)| n == file)
+        .map(|(_, t)| t.as_str())
+}
+
+fn sorted(mut items: Vec<(Diagnostic, Option<String>)>) -> Vec<(Diagnostic, Option<String>)> {
+    items.sort_by(|a, b| (a.0.level, &a.0.file, a.0.span).cmp(&(b.0.level, &b.0.file, b.0.span)));
+    items
+}
+
+/// `rules check [DIR]`: the static problems with their places, then the exhaustive analysis.
+pub fn rules_check(dir: Option<&Path>, format: CheckFormat) -> Result<ExitCode> {
+    let (files, name) = files(dir)?;
+    let (items, analysis) = match parse(&files, &name) {
+        Err(Diagnostics { items, .. }) => (items.into_iter().map(|d| (d, None)).collect(), None),
+        Ok(Parsed { rules, warnings }) => {
+            let analysis = check::check(&rules);
+            let mut items: Vec<(Diagnostic, Option<String>)> =
+                warnings.into_iter().map(|d| (d, None)).collect();
+            items.extend(
+                analysis
+                    .problems
+                    .iter()
+                    .map(|p| (p.diagnostic.clone(), p.example.clone())),
+            );
+            (items, Some(analysis))
+        }
+    };
+    let items = sorted(items);
+    let errors = items.iter().filter(|(d, _)| d.is_error()).count();
+    let warnings = items.len() - errors;
+    let text = match format {
+        CheckFormat::Json => {
+            serde_json::to_string_pretty(&check_json(&name, &items, analysis.as_ref()))? + "\n"
+        }
+        CheckFormat::Text => check_text(&files, &items, analysis.as_ref(), errors, warnings),
+    };
+    super::print(&text)?;
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn check_text(
+    files: &[(String, String)],
+    items: &[(Diagnostic, Option<String>)],
+    analysis: Option<&Analysis>,
+    errors: usize,
+    warnings: usize,
+) -> String {
+    let mut s = String::new();
+    for (d, example) in items {
+        s.push_str(&d.render(source(files, &d.file)));
+        s.push('\n');
+        if let Some(example) = example {
+            s.push_str("  example answers file:\n");
+            for line in example.lines() {
+                s.push_str(&format!("    {line}\n"));
+            }
+        }
+        s.push('\n');
+    }
+    match analysis {
+        None => s.push_str("the exhaustive analysis was not run: fix the errors above first\n"),
+        Some(a) if a.space.capped => s.push_str(&format!(
+            "answer space: more than {} combinations; the exhaustive analysis was skipped ({} ms)\n",
+            check::MAX_POINTS,
+            a.space.elapsed.as_millis()
+        )),
+        Some(a) => s.push_str(&format!(
+            "answer space: {} combinations checked ({} counting every option and boundary value) in {} ms\n",
+            a.space.points,
+            a.space.raw,
+            a.space.elapsed.as_millis()
+        )),
+    }
+    if errors == 0 && warnings == 0 {
+        s.push_str("clean: no errors, no warnings\n");
+    } else {
+        s.push_str(&format!(
+            "{errors} {}, {warnings} {}\n",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        ));
+    }
+    s
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn check_json(
+    name: &str,
+    items: &[(Diagnostic, Option<String>)],
+    analysis: Option<&Analysis>,
+) -> Json {
+    let diagnostics: Vec<Json> = items
+        .iter()
+        .map(|(d, example)| {
+            json!({
+                "level": if d.is_error() { "error" } else { "warning" },
+                "file": d.file,
+                "line": d.span.line,
+                "column": d.span.col,
+                "message": d.message,
+                "example": example,
+            })
+        })
+        .collect();
+    let errors = items.iter().filter(|(d, _)| d.is_error()).count();
+    json!({
+        "rules": name,
+        "clean": items.is_empty(),
+        "errors": errors,
+        "warnings": items.len() - errors,
+        "space": analysis.map(|a| json!({
+            "combinations": a.space.points,
+            "raw_combinations": a.space.raw.to_string(),
+            "capped": a.space.capped,
+            "milliseconds": a.space.elapsed.as_millis() as u64,
+            "questions": a.space.questions.iter().map(|(id, n, raw)| json!({"id": id, "values": n, "raw_values": raw})).collect::<Vec<_>>(),
+        })),
+        "diagnostics": diagnostics,
+    })
+}
+
+/// `rules test [DIR]`.
+pub fn rules_test(_dir: Option<&Path>) -> Result<ExitCode> {
+    anyhow::bail!("not yet")
+}
