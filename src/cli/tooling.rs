@@ -12,6 +12,7 @@ use crate::rules::check::{self, Analysis};
 use crate::rules::diag::{Diagnostic, Diagnostics};
 use crate::rules::load;
 use crate::rules::parse::{Parsed, parse};
+use crate::rules::testing;
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -179,7 +180,81 @@ fn check_json(
     })
 }
 
-/// `rules test [DIR]`.
-pub fn rules_test(_dir: Option<&Path>) -> Result<ExitCode> {
-    anyhow::bail!("not yet")
+/// `rules test [DIR]`: each test's result, what no test exercises, then `N passed, N failed`.
+pub fn rules_test(dir: Option<&Path>) -> Result<ExitCode> {
+    let (files, name) = files(dir)?;
+    let rules = match parse(&files, &name) {
+        Ok(parsed) => parsed.rules,
+        Err(d) => anyhow::bail!(
+            "the rule set is invalid, so its tests cannot run (see `account-advisor rules check`): {d}"
+        ),
+    };
+    let run = testing::run(&rules);
+    let mut s = String::new();
+    for outcome in &run.outcomes {
+        let test = &rules.tests[outcome.test];
+        let place = format!(
+            "{}:{}:{}",
+            test.origin.file, test.origin.span.line, test.origin.span.col
+        );
+        if outcome.passed() {
+            s.push_str(&format!("ok      {}\n", test.name));
+            continue;
+        }
+        s.push_str(&format!("FAILED  {}\n        at {place}\n", test.name));
+        for problem in &outcome.problems {
+            let problem = Diagnostic {
+                in_words: false,
+                ..problem.clone()
+            };
+            s.push_str(&format!("        answers: {problem}\n"));
+        }
+        for failure in &outcome.failures {
+            s.push_str(&format!("        {failure}\n"));
+        }
+    }
+    let mut gaps: Vec<String> = Vec::new();
+    let at = |o: &crate::rules::Origin| format!("{}:{}:{}", o.file, o.span.line, o.span.col);
+    for r in &run.unexercised_rules {
+        let rule = &rules.recommendations[*r];
+        gaps.push(format!(
+            "  recommendation rule `{}` ({})",
+            rule.id,
+            at(&rule.origin)
+        ));
+    }
+    for m in &run.unexercised_models {
+        let model = &rules.models[*m];
+        gaps.push(format!("  model `{}` ({})", model.id, at(&model.origin)));
+    }
+    for f in &run.unexercised_findings {
+        let finding = &rules.findings[*f];
+        gaps.push(format!(
+            "  finding `{}` ({})",
+            finding.id,
+            at(&finding.origin)
+        ));
+    }
+    if gaps.is_empty() {
+        s.push_str(
+            "\ncoverage: every recommendation rule, model and finding is exercised by a test\n",
+        );
+    } else {
+        s.push_str(&format!(
+            "\ncoverage: {} not exercised by any test:\n{}\n",
+            gaps.len(),
+            gaps.join("\n")
+        ));
+    }
+    s.push_str(&format!(
+        "{} passed, {} failed\n",
+        run.passed(),
+        run.failed()
+    ));
+    super::print(&s)?;
+    Ok(if run.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -10,6 +10,7 @@ pub mod expr;
 pub mod load;
 pub mod parse;
 pub mod template;
+pub mod testing;
 
 use crate::model::plan::{AccountKind, Role};
 use crate::model::question::Question;
