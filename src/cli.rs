@@ -73,6 +73,11 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
+    /// The trace of one decision: matching rules, why the other models lost, what would change it.
+    Explain {
+        /// Answers file, or `-` for standard input.
+        answers: PathBuf,
+    },
     /// Tools for rule authors: check the rule files, run their tests.
     Rules {
         #[command(subcommand)]
@@ -96,6 +101,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             plan_command(&rules(rules_dir.as_deref())?, &answers, format, output.as_deref(), force)
         }
         Some(Command::Questions { format }) => questions(&rules(rules_dir.as_deref())?, format),
+        Some(Command::Explain { answers }) => tooling::explain(&rules(rules_dir.as_deref())?, &answers),
         Some(Command::Rules { command: RulesCommand::Check { dir, format } }) => {
             tooling::rules_check(dir.or(rules_dir).as_deref(), format)
         }

@@ -13,6 +13,7 @@ use crate::rules::diag::{Diagnostic, Diagnostics};
 use crate::rules::load;
 use crate::rules::parse::{Parsed, parse};
 use crate::rules::testing;
+use crate::rules::{RuleSet, explain};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -257,4 +258,83 @@ pub fn rules_test(dir: Option<&Path>) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `explain ANSWERS`: the trace of one decision.
+pub fn explain(rules: &RuleSet, path: &Path) -> Result<ExitCode> {
+    let loaded = super::read_answers(rules, path)?;
+    let e = explain::explain(rules, &loaded.answers, &loaded.draft);
+    let model_name = |m: Option<usize>| match m.and_then(|m| rules.models.get(m)) {
+        Some(model) => format!("{} ({})", model.id, model.title),
+        None => "nothing (a gap in the rule set)".to_string(),
+    };
+    let reads = |list: &[explain::Read]| {
+        list.iter()
+            .map(|r| format!("{} = {}", r.question, r.value))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = format!("Recommended: {}", model_name(e.decision.model));
+    if let Some(p) = e.priority {
+        s.push_str(&format!(", at priority {p}"));
+    }
+    s.push_str("\n\nRules that matched:\n");
+    for t in e.rules.iter().filter(|t| t.matched) {
+        let rule = &rules.recommendations[t.rule];
+        let verdict = if t.won {
+            "decided the model"
+        } else {
+            "lost on priority"
+        };
+        s.push_str(&format!(
+            "  {} -> {} (priority {}, {verdict})\n    when: {}\n",
+            rule.id, rules.models[rule.model].id, rule.priority, rule.when_text
+        ));
+        if !t.reads.is_empty() {
+            s.push_str(&format!("    on: {}\n", reads(&t.reads)));
+        }
+    }
+    for m in &e.decision.conflicts {
+        s.push_str(&format!(
+            "  conflict: model {} matched at the same priority too\n",
+            rules.models[*m].id
+        ));
+    }
+    s.push_str("\nWhy not the other models:\n");
+    for loss in &e.losses {
+        s.push_str(&format!(
+            "  {}: {}\n",
+            rules.models[loss.model].id, loss.reason
+        ));
+    }
+    s.push_str("\nFindings:\n");
+    if e.findings.is_empty() {
+        s.push_str("  none\n");
+    }
+    for (f, on) in &e.findings {
+        let finding = &rules.findings[*f];
+        s.push_str(&format!(
+            "  {} ({}) because `{}`\n    on: {}\n",
+            finding.id,
+            finding.severity.as_str(),
+            finding.when_text,
+            reads(on)
+        ));
+    }
+    s.push_str("\nSingle-answer changes that would change the model:\n");
+    if e.flips.is_empty() {
+        s.push_str("  none: no single answer changes the recommendation\n");
+    }
+    for flip in &e.flips {
+        let to = flip
+            .model
+            .and_then(|m| rules.models.get(m))
+            .map(|m| m.id.as_str())
+            .unwrap_or("nothing");
+        s.push_str(&format!(
+            "  {}: {} -> {}  gives {to}\n",
+            flip.question, flip.from, flip.to
+        ));
+    }
+    super::print(&s)
 }

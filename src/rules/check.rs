@@ -253,15 +253,12 @@ fn question_of(leaf: &Expr) -> Option<usize> {
     qs.first().copied()
 }
 
-/// The representative values of question `q`, merged where no condition tells them apart.
-fn domain(rules: &RuleSet, q: usize) -> Domain {
+/// The values question `q` is tried with: every option, every subset of any-of options (up
+/// to 20 options), both yes and no, the bounds of a number and the values around every constant
+/// it is compared with, and for names lists none, one and the counts around every constant.
+pub fn candidates(rules: &RuleSet, q: usize) -> Vec<Value> {
     let question = &rules.questions[q];
     let exprs = all_exprs(rules);
-    let mut tests: Vec<&Expr> = Vec::new();
-    for e in &exprs {
-        leaves(e, &mut tests);
-    }
-    tests.retain(|leaf| question_of(leaf) == Some(q));
     let mut thresholds = Vec::new();
     for e in &exprs {
         e.thresholds(&mut thresholds);
@@ -271,7 +268,7 @@ fn domain(rules: &RuleSet, q: usize) -> Domain {
         .filter(|(tq, _)| *tq == q)
         .map(|(_, n)| *n)
         .collect();
-    let candidates: Vec<Value> = match &question.kind {
+    match &question.kind {
         QuestionKind::Text { min_len } => {
             let mut text = "Example Company".to_string();
             while text.chars().count() < *min_len {
@@ -318,7 +315,18 @@ fn domain(rules: &RuleSet, q: usize) -> Domain {
                 })
                 .collect()
         }
-    };
+    }
+}
+
+/// The representative values of question `q`, merged where no condition tells them apart.
+fn domain(rules: &RuleSet, q: usize) -> Domain {
+    let exprs = all_exprs(rules);
+    let mut tests: Vec<&Expr> = Vec::new();
+    for e in &exprs {
+        leaves(e, &mut tests);
+    }
+    tests.retain(|leaf| question_of(leaf) == Some(q));
+    let candidates = candidates(rules, q);
     let raw = candidates.len();
     // Merge values whose every test on this question comes out the same.
     let mut scratch: Vec<Value> = (0..rules.questions.len())

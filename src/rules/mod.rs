@@ -6,6 +6,7 @@ pub mod check;
 pub mod describe;
 pub mod diag;
 pub mod evaluate;
+pub mod explain;
 pub mod expr;
 pub mod load;
 pub mod parse;
