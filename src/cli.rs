@@ -17,7 +17,7 @@ use crate::rules::load;
 use crate::rules::RuleSet;
 
 mod tooling;
-pub use tooling::{CheckFormat, RulesCommand};
+pub use tooling::{CheckFormat, RulesCommand, SchemaKind};
 
 /// Recommends how to structure itellicoAI accounts and writes the provisioning plan.
 ///
@@ -78,6 +78,11 @@ pub enum Command {
         /// Answers file, or `-` for standard input.
         answers: PathBuf,
     },
+    /// JSON Schema of answers files (for the rule set in use), rule files or plan files.
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
     /// Tools for rule authors: check the rule files, run their tests.
     Rules {
         #[command(subcommand)]
@@ -101,6 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             plan_command(&rules(rules_dir.as_deref())?, &answers, format, output.as_deref(), force)
         }
         Some(Command::Questions { format }) => questions(&rules(rules_dir.as_deref())?, format),
+        Some(Command::Schema { which }) => tooling::schema(rules_dir.as_deref(), which),
         Some(Command::Explain { answers }) => tooling::explain(&rules(rules_dir.as_deref())?, &answers),
         Some(Command::Rules { command: RulesCommand::Check { dir, format } }) => {
             tooling::rules_check(dir.or(rules_dir).as_deref(), format)

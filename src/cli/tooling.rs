@@ -13,7 +13,7 @@ use crate::rules::diag::{Diagnostic, Diagnostics};
 use crate::rules::load;
 use crate::rules::parse::{Parsed, parse};
 use crate::rules::testing;
-use crate::rules::{RuleSet, explain};
+use crate::rules::{RuleSet, explain, schema};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -29,6 +29,16 @@ pub enum RulesCommand {
         /// The rules directory (default: --rules, else the built-in rule set).
         dir: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Answers files, generated from the questions of the rule set in use.
+    Answers,
+    /// Rule files (`rules/*.yaml`).
+    Rules,
+    /// Plan files written by `plan`.
+    Plan,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
@@ -337,4 +347,14 @@ pub fn explain(rules: &RuleSet, path: &Path) -> Result<ExitCode> {
         ));
     }
     super::print(&s)
+}
+
+/// `schema answers|rules|plan`: the JSON Schema, pretty-printed.
+pub fn schema(dir: Option<&Path>, which: SchemaKind) -> Result<ExitCode> {
+    let value = match which {
+        SchemaKind::Answers => schema::answers(&super::rules(dir)?),
+        SchemaKind::Rules => schema::rules(),
+        SchemaKind::Plan => schema::plan(),
+    };
+    super::print(&(serde_json::to_string_pretty(&value)? + "\n"))
 }

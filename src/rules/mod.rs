@@ -10,6 +10,7 @@ pub mod explain;
 pub mod expr;
 pub mod load;
 pub mod parse;
+pub mod schema;
 pub mod template;
 pub mod testing;
 

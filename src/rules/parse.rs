@@ -32,6 +32,26 @@ pub const SECTIONS: &[&str] = &[
     "tests",
 ];
 
+/// The keys each kind of mapping in a rule file accepts. The rules JSON Schema is tested
+/// against these lists, so the schema and the parser cannot drift apart.
+pub mod keys {
+    pub const QUESTION: &[&str] = &["id", "prompt", "help", "type", "options", "default", "when", "min_length", "min", "max"];
+    pub const OPTION: &[&str] = &["id", "label"];
+    pub const PREDICATE: &[&str] = &["when", "description"];
+    pub const CONDITIONAL: &[&str] = &["when", "text"];
+    pub const MODEL: &[&str] = &["id", "title", "summary", "best_when", "not_needed_when", "own_account", "groups", "why_not"];
+    pub const RECOMMENDATION: &[&str] = &["id", "model", "priority", "when", "reasons"];
+    pub const FINDING: &[&str] = &["id", "severity", "when", "message", "fix"];
+    pub const OWN_ACCOUNT: &[&str] = &["name", "members"];
+    pub const MEMBER: &[&str] = &["who", "role", "when"];
+    pub const GROUP: &[&str] = &["id", "kind", "from", "when", "name", "numbered", "members"];
+    pub const STEP: &[&str] = &["action", "for", "models", "when", "description"];
+    pub const COMPARISON: &[&str] = &["columns", "rows"];
+    pub const COLUMN: &[&str] = &["title", "models"];
+    pub const ROW: &[&str] = &["area", "cells"];
+    pub const TEST: &[&str] = &["name", "answers", "model", "findings"];
+}
+
 /// A rule set that parsed, with any warnings.
 pub struct Parsed {
     pub rules: RuleSet,
@@ -304,7 +324,7 @@ impl Parser {
             self.file = file.clone();
             let (cond_node, description) = match &value.kind {
                 NodeKind::Map(_) => {
-                    let Some(f) = self.fields(value, "a predicate", &["when", "description"], &["when"]) else { continue };
+                    let Some(f) = self.fields(value, "a predicate", keys::PREDICATE, &["when"]) else { continue };
                     let description = f.get("description").and_then(|d| self.string(d, "`description`"));
                     match f.get("when") {
                         Some(w) => (w, description),
@@ -381,7 +401,7 @@ impl Parser {
                 self.error(node.span, "`own_account` is defined in more than one file; keep one");
                 continue;
             }
-            if let Some(f) = self.fields(node, "`own_account`", &["name", "members"], &["name"]) {
+            if let Some(f) = self.fields(node, "`own_account`", keys::OWN_ACCOUNT, &["name"]) {
                 let allow = Allow { item: false, account: false };
                 rules.own_account = OwnAccount {
                     name: f.get("name").and_then(|n| self.template(n, &rules.questions, allow, "`name`")).unwrap_or_default(),
@@ -425,8 +445,7 @@ impl Parser {
     }
 
     fn question<'n>(&mut self, node: &'n Node, earlier: &[Question]) -> Option<(Question, Option<&'n Node>)> {
-        const KEYS: &[&str] = &["id", "prompt", "help", "type", "options", "default", "when", "min_length", "min", "max"];
-        let f = self.fields(node, "a question", KEYS, &["id", "prompt", "type"])?;
+        let f = self.fields(node, "a question", keys::QUESTION, &["id", "prompt", "type"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a question id"))?;
         if earlier.iter().any(|q| q.id == id) {
             self.error_len(f.get("id").map(|n| n.span).unwrap_or(node.span), id.len(), format!("question `{id}` is defined twice"));
@@ -475,7 +494,7 @@ impl Parser {
         match (f.get("options"), wants_options) {
             (Some(list), true) => {
                 for item in self.list(list, "`options`") {
-                    let Some(of) = self.fields(item, "an option", &["id", "label"], &["id", "label"]) else { continue };
+                    let Some(of) = self.fields(item, "an option", keys::OPTION, &["id", "label"]) else { continue };
                     let (Some(oid), Some(label)) = (
                         of.get("id").and_then(|n| self.id(n, "an option id")),
                         of.get("label").and_then(|n| self.string(n, "`label`")),
@@ -595,7 +614,7 @@ impl Parser {
         for item in self.list(node, what) {
             let (text_node, when) = match &item.kind {
                 NodeKind::Map(_) => {
-                    let Some(f) = self.fields(item, "a conditional text", &["when", "text"], &["text"]) else { continue };
+                    let Some(f) = self.fields(item, "a conditional text", keys::CONDITIONAL, &["text"]) else { continue };
                     let when = f.get("when").and_then(|w| self.condition(w, scope)).map(|(e, _)| e);
                     let Some(text) = f.get("text") else { continue };
                     (text, when)
@@ -610,8 +629,7 @@ impl Parser {
     }
 
     fn model(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<Model> {
-        const KEYS: &[&str] = &["id", "title", "summary", "best_when", "not_needed_when", "own_account", "groups", "why_not"];
-        let f = self.fields(node, "a model", KEYS, &["id", "title", "own_account"])?;
+        let f = self.fields(node, "a model", keys::MODEL, &["id", "title", "own_account"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a model id"))?;
         let own_node = f.get("own_account")?;
         let own_account = match self.string(own_node, "`own_account`")?.as_str() {
@@ -674,7 +692,7 @@ impl Parser {
     }
 
     fn recommendation(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<Recommendation> {
-        let f = self.fields(node, "a recommendation rule", &["id", "model", "priority", "when", "reasons"], &["id", "model", "priority", "when", "reasons"])?;
+        let f = self.fields(node, "a recommendation rule", keys::RECOMMENDATION, &["id", "model", "priority", "when", "reasons"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a rule id"));
         let model = f.get("model").and_then(|n| self.model_ref(n, rules));
         let priority = f.get("priority").and_then(|n| match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
@@ -694,7 +712,7 @@ impl Parser {
     }
 
     fn finding(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<FindingRule> {
-        let f = self.fields(node, "a finding", &["id", "severity", "when", "message", "fix"], &["id", "severity", "when", "message", "fix"])?;
+        let f = self.fields(node, "a finding", keys::FINDING, &["id", "severity", "when", "message", "fix"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a finding id"));
         let severity = f.get("severity").and_then(|n| {
             let text = self.string(n, "`severity`")?;
@@ -716,7 +734,7 @@ impl Parser {
         let allow = Allow { account: true, ..allow };
         let mut out = Vec::new();
         for item in self.list(node, "`members`") {
-            let Some(f) = self.fields(item, "a member", &["who", "role", "when"], &["who", "role"]) else { continue };
+            let Some(f) = self.fields(item, "a member", keys::MEMBER, &["who", "role"]) else { continue };
             let who = f.get("who").and_then(|n| self.template(n, &rules.questions, allow, "`who`"));
             let role = f.get("role").and_then(|n| {
                 let text = self.string(n, "`role`")?;
@@ -737,8 +755,7 @@ impl Parser {
     }
 
     fn group(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<AccountGroup> {
-        const KEYS: &[&str] = &["id", "kind", "from", "when", "name", "numbered", "members"];
-        let f = self.fields(node, "an account group", KEYS, &["id", "kind", "from", "name", "numbered"])?;
+        let f = self.fields(node, "an account group", keys::GROUP, &["id", "kind", "from", "name", "numbered"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a group id"));
         let kind = f.get("kind").and_then(|n| {
             let text = self.string(n, "`kind`")?;
@@ -779,7 +796,7 @@ impl Parser {
     }
 
     fn step(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<StepTemplate> {
-        let f = self.fields(node, "a step", &["action", "for", "models", "when", "description"], &["action", "for", "description"])?;
+        let f = self.fields(node, "a step", keys::STEP, &["action", "for", "description"])?;
         let action = f.get("action").and_then(|n| self.id(n, "an action"));
         let scope_node = f.get("for")?;
         let for_name = self.string(scope_node, "`for`")?;
@@ -816,10 +833,10 @@ impl Parser {
 
     fn comparison(&mut self, node: &Node, rules: &RuleSet) -> Comparison {
         let mut out = Comparison::default();
-        let Some(f) = self.fields(node, "`comparison`", &["columns", "rows"], &["columns", "rows"]) else { return out };
+        let Some(f) = self.fields(node, "`comparison`", keys::COMPARISON, &["columns", "rows"]) else { return out };
         if let Some(cols) = f.get("columns") {
             for item in self.list(cols, "`columns`") {
-                let Some(cf) = self.fields(item, "a column", &["title", "models"], &["title", "models"]) else { continue };
+                let Some(cf) = self.fields(item, "a column", keys::COLUMN, &["title", "models"]) else { continue };
                 let title = self.text_field(&cf, "title", "a column");
                 let mut models = Vec::new();
                 if let Some(list) = cf.get("models") {
@@ -834,7 +851,7 @@ impl Parser {
         }
         if let Some(rows) = f.get("rows") {
             for item in self.list(rows, "`rows`") {
-                let Some(rf) = self.fields(item, "a row", &["area", "cells"], &["area", "cells"]) else { continue };
+                let Some(rf) = self.fields(item, "a row", keys::ROW, &["area", "cells"]) else { continue };
                 let area = self.text_field(&rf, "area", "a row");
                 let mut cells = Vec::new();
                 if let Some(list) = rf.get("cells") {
@@ -852,7 +869,7 @@ impl Parser {
     }
 
     fn test(&mut self, node: &Node, rules: &RuleSet) -> Option<RuleTest> {
-        let f = self.fields(node, "a test", &["name", "answers", "model", "findings"], &["name", "answers", "model"])?;
+        let f = self.fields(node, "a test", keys::TEST, &["name", "answers", "model"])?;
         let name = self.text_field(&f, "name", "a test");
         let answers = f.get("answers")?.clone();
         if !matches!(answers.kind, NodeKind::Map(_)) {
