@@ -2,3 +2,4 @@
 //! built binary.
 
 mod cli;
+mod rules_tooling;

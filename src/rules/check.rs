@@ -507,7 +507,7 @@ impl<'r> Walk<'r> {
             .unwrap_or_default();
         if self.gaps.count > 0 {
             out.push(Problem {
-                diagnostic: Diagnostic::error(&recs_file, Span::default(), format!(
+                diagnostic: Diagnostic::error(&recs_file, section(rules, &recs_file, "recommendations"), format!(
                     "gap: {} answer combinations ({} counting every value) get no recommendation: no recommendation rule matches them; \
                      add a rule for them, or a fallback rule with `when: true` and the lowest priority",
                     self.gaps.count, self.gaps.raw
@@ -850,6 +850,20 @@ pub fn locate(rules: &RuleSet, origin: &Origin, key: &str) -> Span {
         }
     }
     origin.span
+}
+
+/// Where a top-level section such as `recommendations:` starts in a file (for problems that
+/// concern the section as a whole); line 0 when it is not found.
+fn section(rules: &RuleSet, file: &str, name: &str) -> Span {
+    let prefix = format!("{name}:");
+    rules
+        .sources
+        .iter()
+        .find(|(n, _)| n == file)
+        .and_then(|(_, text)| text.lines().position(|l| l.starts_with(&prefix)))
+        .and_then(|n| u32::try_from(n + 1).ok())
+        .map(|line| Span { line, col: 1 })
+        .unwrap_or_default()
 }
 
 /// The value of `key:` as written in the item at `origin`, when it is on one line.

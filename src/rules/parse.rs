@@ -124,6 +124,8 @@ impl Parser {
             return None;
         };
         let mut entries: Vec<(&'n str, &'n Node)> = Vec::new();
+        // Keys a misspelling was taken for: their absence is already reported.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in map {
             let Some(name) = key.as_str().filter(|_| matches!(key.kind, NodeKind::Scalar { .. })) else {
                 self.error(key.span, format!("keys in {what} must be words, not {}", key.describe()));
@@ -131,6 +133,7 @@ impl Parser {
             };
             if !known.contains(&name) {
                 let hint = suggest(name, known.iter().copied())
+                    .inspect(|s| suggested.push(s))
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
                 self.error_len(key.span, name.chars().count(), format!("unknown key `{name}` in {what}; {hint}"));
@@ -143,7 +146,7 @@ impl Parser {
             entries.push((name, value));
         }
         for key in required {
-            if !entries.iter().any(|(k, _)| k == key) {
+            if !entries.iter().any(|(k, _)| k == key) && !suggested.contains(key) {
                 self.error(node.span, format!("{what} needs `{key}`"));
             }
         }
@@ -257,7 +260,16 @@ impl Parser {
             match yaml::parse(text.as_bytes(), &Limits::default()) {
                 Ok(Some(root)) => roots.push((name.clone(), root)),
                 Ok(None) => {}
-                Err(e) => self.error(e.span, e.message),
+                Err(e) => {
+                    // The YAML scanner blames the indentation when a quote is left open.
+                    let message = if e.message.contains("quoted scalar") {
+                        let cause = e.message.find("(yaml:").map(|i| &e.message[i..]).unwrap_or("");
+                        format!("a quoted text starting here is not closed; add the closing quote {cause}")
+                    } else {
+                        e.message
+                    };
+                    self.error(e.span, message)
+                }
             }
         }
         let mut sections = Sections::default();
@@ -726,7 +738,9 @@ impl Parser {
         let allow = Allow { item: false, account: false };
         let message = f.get("message").and_then(|n| self.template(n, &rules.questions, allow, "`message`"));
         let fix = f.get("fix").and_then(|n| self.template(n, &rules.questions, allow, "`fix`"));
-        let (when, when_text) = when?;
+        // A finding whose condition has errors is kept (never raised), so that tests naming it
+        // do not add a second error; the rule set fails to load anyway.
+        let (when, when_text) = when.unwrap_or((Expr::Const(false), String::new()));
         Some(FindingRule { id: id?, severity: severity?, when, when_text, message: message?, fix: fix?, origin: self.origin(node) })
     }
 
