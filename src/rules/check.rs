@@ -442,6 +442,12 @@ impl<'r> Walk<'r> {
             let entry = self.conflicts.entry((m, others)).or_default();
             record(entry, values, asked, weight);
         }
+        // Each predicate once per combination; the conditions below read these values.
+        let predicates: Vec<Expr> = rules
+            .predicate_exprs
+            .iter()
+            .map(|e| Expr::Const(e.eval(values, &rules.predicate_exprs)))
+            .collect();
         let model = decision.model;
         let winner = decision.rules.first().copied();
         for c in &mut self.conditions {
@@ -466,7 +472,7 @@ impl<'r> Walk<'r> {
             if !applies {
                 continue;
             }
-            let holds = c.expr.eval(values, &rules.predicate_exprs);
+            let holds = c.expr.eval(values, &predicates);
             if holds {
                 c.seen_true = true;
             } else {
