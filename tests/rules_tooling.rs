@@ -344,3 +344,36 @@ fn the_schema_files_match_the_generated_schemas() {
         );
     }
 }
+
+#[test]
+fn check_reports_problems_in_the_answers_of_rule_tests() {
+    expect(
+        "bad_test_answers",
+        1,
+        &[
+            "59:5: error: in test `one person`: missing the required answer `serves` (Who will your agents serve?); add a line such as `serves: own_business | external_customers`",
+            "63:63: error: in test `a team that resells`: unknown question `team_sise`; did you mean `team_size`?",
+            "60:35: warning: in test `one person`: resell is ignored: it is only asked when serves is external_customers",
+        ],
+    );
+}
+
+#[test]
+fn a_space_too_large_to_enumerate_is_reported_not_skipped_silently() {
+    expect(
+        "too_large",
+        0,
+        &[
+            "2:1: warning: the answer space has 1073741824 combinations, more than the limit of 50000000, so the exhaustive analysis (gaps, conflicts, dead rules) was not run; \
+         30 questions have more than one value; the largest factors are flag_00 (2 values), flag_01 (2 values), flag_02 (2 values), flag_03 (2 values), flag_04 (2 values); \
+         fewer options, fewer constants compared with, or more questions asked only `when` needed would bring it under the limit",
+        ],
+    );
+    let (_, out) = run(&["rules", "check", "tests/fixtures/rules/too_large"]);
+    assert!(
+        out.contains(
+            "answer space: more than 50000000 combinations; the exhaustive analysis was skipped"
+        ),
+        "{out}"
+    );
+}

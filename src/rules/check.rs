@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::model::answers::{Answers, Names, Source, Value};
 use crate::model::question::QuestionKind;
-use crate::rules::answers::to_yaml;
+use crate::rules::answers::{from_node, to_yaml};
 use crate::rules::diag::Diagnostic;
 use crate::rules::expr::Expr;
 use crate::rules::{Origin, RuleSet};
@@ -133,6 +133,9 @@ struct Walk<'r> {
     raw: u128,
     /// Counting only (no decisions), stopping past the cap.
     count_only: bool,
+    /// Per question index: when it and every later question are always asked, how many
+    /// combinations they make together (for counting without enumerating).
+    free_suffix: Vec<Option<u64>>,
 }
 
 /// Runs the exhaustive analysis.
@@ -157,6 +160,7 @@ pub fn check(rules: &RuleSet) -> Analysis {
     });
     if bound > u128::from(MAX_POINTS) {
         walk.count_only = true;
+        walk.count_free_suffixes();
         walk.run();
         if walk.points > MAX_POINTS {
             let mut sizes: Vec<(usize, &str)> = walk
@@ -178,9 +182,11 @@ pub fn check(rules: &RuleSet) -> Analysis {
                 .map(|q| q.file.clone())
                 .unwrap_or_default();
             problems.push(Problem {
-                diagnostic: Diagnostic::warning(&file, Span::default(), format!(
-                    "the answer space has more than {MAX_POINTS} combinations, so the exhaustive analysis (gaps, conflicts, dead rules) was not run; the largest factors are {}; \
-                     fewer options, thresholds or questions asked together would bring it under the limit",
+                diagnostic: Diagnostic::warning(&file, section(rules, &file, "questions"), format!(
+                    "the answer space has {} combinations, more than the limit of {MAX_POINTS}, so the exhaustive analysis (gaps, conflicts, dead rules) was not run; \
+                     {} questions have more than one value; the largest factors are {}; fewer options, fewer constants compared with, or more questions asked only `when` needed would bring it under the limit",
+                    if walk.free_suffix.first().copied().flatten().is_some() || walk.points <= MAX_POINTS { walk.points.to_string() } else { format!("at least {}", walk.points) },
+                    sizes.len(),
                     list.join(", ")
                 )),
                 example: None,
@@ -199,6 +205,7 @@ pub fn check(rules: &RuleSet) -> Analysis {
     space.raw = walk.raw;
     problems.extend(walk.report());
     problems.extend(unread_questions(rules));
+    problems.extend(test_answers(rules));
     space.elapsed = start.elapsed();
     Analysis { problems, space }
 }
@@ -366,7 +373,25 @@ impl<'r> Walk<'r> {
             points: 0,
             raw: 0,
             count_only: false,
+            free_suffix: Vec::new(),
         }
+    }
+
+    fn count_free_suffixes(&mut self) {
+        let n = self.rules.questions.len();
+        let mut out = vec![None; n + 1];
+        out[n] = Some(1u64);
+        for i in (0..n).rev() {
+            let q = &self.rules.questions[i];
+            let free = q.when.is_none() && q.depends_on.is_empty();
+            out[i] = match (free, out[i + 1]) {
+                (true, Some(rest)) => {
+                    Some(rest.saturating_mul(self.domains[i].values.len().max(1) as u64))
+                }
+                _ => None,
+            };
+        }
+        self.free_suffix = out;
     }
 
     fn run(&mut self) {
@@ -381,6 +406,11 @@ impl<'r> Walk<'r> {
             return;
         }
         let rules = self.rules;
+        let free = self.free_suffix.get(i).copied().flatten();
+        if let (true, Some(rest)) = (self.count_only, free) {
+            self.points = self.points.saturating_add(rest);
+            return;
+        }
         let Some(question) = rules.questions.get(i) else {
             self.visit(values, asked, weight);
             return;
@@ -896,6 +926,36 @@ fn written(rules: &RuleSet, origin: &Origin, key: &str) -> Option<String> {
         .unwrap_or(value);
     (!value.is_empty() && !value.starts_with('>') && !value.starts_with('|'))
         .then(|| value.to_string())
+}
+
+/// Problems in the answers of the rule files' tests, found without running the tests.
+fn test_answers(rules: &RuleSet) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for test in &rules.tests {
+        let diagnostics = match from_node(rules, &test.origin.file, Some(&test.answers)) {
+            Ok(loaded) => loaded.warnings,
+            Err(problems) => problems,
+        };
+        for d in diagnostics {
+            let message = format!("in test `{}`: {}", test.name, d.message);
+            // Problems of the file as a whole (a missing answer) point at the test.
+            let span = if d.span.line == 0 {
+                test.origin.span
+            } else {
+                d.span
+            };
+            out.push(Problem {
+                diagnostic: Diagnostic {
+                    in_words: false,
+                    message,
+                    span,
+                    ..d
+                },
+                example: None,
+            });
+        }
+    }
+    out
 }
 
 /// Questions that no condition and no text reads: their answers change nothing.
