@@ -459,8 +459,10 @@ impl Parser {
     fn question<'n>(&mut self, node: &'n Node, earlier: &[Question]) -> Option<(Question, Option<&'n Node>)> {
         let f = self.fields(node, "a question", keys::QUESTION, &["id", "prompt", "type"])?;
         let id = f.get("id").and_then(|n| self.id(n, "a question id"))?;
-        if earlier.iter().any(|q| q.id == id) {
-            self.error_len(f.get("id").map(|n| n.span).unwrap_or(node.span), id.len(), format!("question `{id}` is defined twice"));
+        if let Some(first) = earlier.iter().find(|q| q.id == id) {
+            self.error_len(f.get("id").map(|n| n.span).unwrap_or(node.span), id.len(), format!(
+                "question `{id}` is defined twice (first at {}:{}:{})", first.file, first.span.line, first.span.col
+            ));
             return None;
         }
         let prompt = self.text_field(&f, "prompt", "a question");
@@ -473,7 +475,8 @@ impl Parser {
                 Some(n) => match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
                     Some(v) => v,
                     None => {
-                        p.error(n.span, format!("`{key}` must be a whole number"));
+                        let text = n.as_str().unwrap_or_default().trim().to_string();
+                        p.error_len(n.span, text.chars().count(), format!("`{key}` must be a whole number, not `{text}`"));
                         default
                     }
                 },
@@ -648,8 +651,9 @@ impl Parser {
             "standard" => AccountKind::Standard,
             "parent" => AccountKind::Parent,
             other => {
-                self.error(own_node.span, format!("`own_account` is standard or parent, not `{other}`"));
-                return None;
+                // Keep the model (as standard) so that rules naming it are not reported too.
+                self.error_len(own_node.span, other.chars().count(), format!("`own_account` is standard or parent, not `{other}`"));
+                AccountKind::Standard
             }
         };
         let mut groups = Vec::new();
@@ -710,7 +714,10 @@ impl Parser {
         let priority = f.get("priority").and_then(|n| match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
             Some(p) => Some(p),
             None => {
-                self.error(n.span, "`priority` must be a whole number; the highest matching priority wins");
+                let text = n.as_str().unwrap_or_default().trim().to_string();
+                self.error_len(n.span, text.chars().count(), format!(
+                    "`priority` must be a whole number, not `{text}`; the highest matching priority wins"
+                ));
                 None
             }
         });
