@@ -998,3 +998,146 @@ fn unread_questions(rules: &RuleSet) -> Vec<Problem> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    fn builtin() -> RuleSet {
+        match crate::rules::load::builtin() {
+            Ok(rules) => rules,
+            Err(e) => panic!("built-in rules: {e}"),
+        }
+    }
+
+    #[test]
+    fn merges_only_values_that_no_condition_tells_apart() {
+        let rules = builtin();
+        let sizes: Vec<(usize, usize)> = (0..rules.questions.len())
+            .map(|q| {
+                let d = domain(&rules, q);
+                (d.values.len(), d.raw)
+            })
+            .collect();
+        let id = |name: &str| rules.question(name).unwrap_or(usize::MAX);
+        // team_size is compared only with 2: {1} and {2, 3, 100000} are the classes.
+        assert_eq!(sizes[id("team_size")], (2, 4));
+        // isolation_reasons: data_isolation is read by no condition; `has only [just_organizing]`
+        // and three `has` tests leave 9 classes of the 32 subsets.
+        assert_eq!(sizes[id("isolation_reasons")], (9, 32));
+        // plan_tier: free, unknown, and the five paid plans that no condition tells apart.
+        assert_eq!(sizes[id("plan_tier")], (3, 7));
+        assert_eq!(sizes[id("customer_logins")], (4, 4));
+    }
+
+    /// Every outcome (model, conflicts, findings) reachable with every raw value.
+    fn outcomes_unmerged(rules: &RuleSet) -> BTreeSet<(Option<usize>, Vec<usize>, Vec<usize>)> {
+        fn walk(
+            rules: &RuleSet,
+            i: usize,
+            values: &mut Vec<Value>,
+            asked: &mut Vec<bool>,
+            out: &mut BTreeSet<(Option<usize>, Vec<usize>, Vec<usize>)>,
+        ) {
+            let Some(q) = rules.questions.get(i) else {
+                let d = rules.decide(values);
+                out.insert((d.model, d.conflicts, d.findings));
+                return;
+            };
+            let shown = q.depends_on.iter().all(|d| asked[*d])
+                && q.when.as_ref().is_none_or(|w| rules.holds(w, values));
+            if !shown {
+                values[i] = rules.placeholder(i);
+                asked[i] = false;
+                walk(rules, i + 1, values, asked, out);
+                return;
+            }
+            asked[i] = true;
+            for v in candidates(rules, i) {
+                values[i] = v;
+                walk(rules, i + 1, values, asked, out);
+            }
+        }
+        let mut values: Vec<Value> = (0..rules.questions.len())
+            .map(|q| rules.placeholder(q))
+            .collect();
+        let mut asked = vec![false; rules.questions.len()];
+        let mut out = BTreeSet::new();
+        walk(rules, 0, &mut values, &mut asked, &mut out);
+        out
+    }
+
+    #[test]
+    fn merging_loses_no_outcome_of_the_built_in_rules() {
+        let rules = builtin();
+        let mut walk = Walk::new(
+            &rules,
+            (0..rules.questions.len())
+                .map(|q| domain(&rules, q))
+                .collect(),
+        );
+        walk.run();
+        assert_eq!(walk.points, 53874);
+        assert_eq!(walk.raw, 829_724);
+        // The merged walk sees every model and finding; the raw walk sees no outcome it misses.
+        let mut merged = BTreeSet::new();
+        let n = rules.questions.len();
+        let mut values: Vec<Value> = (0..n).map(|q| rules.placeholder(q)).collect();
+        let mut asked = vec![false; n];
+        collect(
+            &rules,
+            &walk.domains,
+            0,
+            &mut values,
+            &mut asked,
+            &mut merged,
+        );
+        assert_eq!(merged, outcomes_unmerged(&rules));
+        assert!(walk.recommended.iter().all(|n| *n > 0));
+        assert!(walk.raised.iter().all(|n| *n > 0));
+    }
+
+    fn collect(
+        rules: &RuleSet,
+        domains: &[Domain],
+        i: usize,
+        values: &mut Vec<Value>,
+        asked: &mut Vec<bool>,
+        out: &mut BTreeSet<(Option<usize>, Vec<usize>, Vec<usize>)>,
+    ) {
+        let Some(q) = rules.questions.get(i) else {
+            let d = rules.decide(values);
+            out.insert((d.model, d.conflicts, d.findings));
+            return;
+        };
+        let shown = q.depends_on.iter().all(|d| asked[*d])
+            && q.when.as_ref().is_none_or(|w| rules.holds(w, values));
+        if !shown {
+            values[i] = rules.placeholder(i);
+            asked[i] = false;
+            collect(rules, domains, i + 1, values, asked, out);
+            return;
+        }
+        asked[i] = true;
+        for (v, _) in &domains[i].values {
+            values[i] = v.clone();
+            collect(rules, domains, i + 1, values, asked, out);
+        }
+    }
+
+    #[test]
+    fn locates_a_key_inside_an_item() {
+        let rules = builtin();
+        let rule = &rules.recommendations[0];
+        let span = locate(&rules, &rule.origin, "when");
+        assert_eq!((span.line, span.col), (rule.origin.span.line + 3, 11));
+        assert_eq!(
+            written(&rules, &rule.origin, "when").as_deref(),
+            Some("subaccounts and managed")
+        );
+        // A key the item does not have: the item's own place.
+        assert_eq!(locate(&rules, &rule.origin, "nothing"), rule.origin.span);
+    }
+}
