@@ -377,3 +377,16 @@ fn a_space_too_large_to_enumerate_is_reported_not_skipped_silently() {
         "{out}"
     );
 }
+
+#[test]
+fn problems_across_files_name_each_file() {
+    let (code, got) = diagnostics("split_files");
+    assert_eq!(code, 1);
+    assert_eq!(
+        got,
+        vec![
+            "tests/fixtures/rules/split_files/findings.yaml:3:5: error: finding `reseller_on_standard` is defined twice (first at tests/fixtures/rules/split_files/decision.yaml:27:5)",
+            "tests/fixtures/rules/split_files/findings.yaml:5:11: error: unknown question or predicate `resel`; did you mean `resell`?",
+        ]
+    );
+}
