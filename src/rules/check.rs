@@ -281,7 +281,12 @@ pub fn candidates(rules: &RuleSet, q: usize) -> Vec<Value> {
             while text.chars().count() < *min_len {
                 text.push('x');
             }
-            vec![Value::Text(text)]
+            // Only a text that may be empty can make `is empty` true.
+            if *min_len == 0 {
+                vec![Value::Text(text), Value::Text(String::new())]
+            } else {
+                vec![Value::Text(text)]
+            }
         }
         QuestionKind::Choice => (0..question.options.len()).map(Value::Choice).collect(),
         QuestionKind::Multi => {
