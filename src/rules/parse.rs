@@ -594,9 +594,10 @@ impl Parser {
                             let mut names: Vec<&str> = stack[from..].iter().map(|(p, _)| rules.predicates[*p].name.as_str()).collect();
                             names.push(&rules.predicates[to].name);
                             let origin = &rules.predicates[to].origin;
+                            let len = rules.predicates[to].name.chars().count();
                             self.diags.push(Diagnostic::error(&origin.file, origin.span, format!(
                                 "predicates form a cycle: {}", names.join(" -> ")
-                            )));
+                            )).with_len(len));
                         }
                         _ => {}
                     }
