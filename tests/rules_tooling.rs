@@ -212,7 +212,7 @@ fn conflicts_are_found_with_an_example_that_conflicts() {
         "conflict",
         1,
         &[
-            "42:5: error: conflict: in 3 answer combinations (9 counting every value) models `team`, `standard` are recommended at the same priority; the rules involved are among `team_for_collaboration` (model `team`, priority 20), `standard_fallback` (model `standard`, priority 20); give one a higher priority or make the conditions exclusive",
+            "42:5: error: conflict: in 3 answer combinations (9 counting every value) models `team`, `standard` are recommended at the same priority; in the example below rules `team_for_collaboration` (model `team`, priority 20), `standard_fallback` (model `standard`, priority 20) match; give one a higher priority or make the conditions exclusive",
         ],
     );
     let (_, out) = run(&["rules", "check", "tests/fixtures/rules/conflict"]);

@@ -566,18 +566,28 @@ impl<'r> Walk<'r> {
             let all: Vec<usize> = std::iter::once(*winner)
                 .chain(others.iter().copied())
                 .collect();
-            // Point at a rule of another model that matched at the winning priority.
-            let rule = rules
+            // The rules that matched at the winning priority in the example.
+            let decision = rules.decide(&e.values);
+            let priority = decision
+                .rules
+                .first()
+                .map(|r| rules.recommendations[*r].priority);
+            let matched: Vec<&crate::rules::Recommendation> = rules
                 .recommendations
                 .iter()
-                .find(|r| others.contains(&r.model));
+                .filter(|r| {
+                    all.contains(&r.model)
+                        && Some(r.priority) == priority
+                        && rules.holds(&r.when, &e.values)
+                })
+                .collect();
+            // Point at a rule of another model that matched at the winning priority.
+            let rule = matched.iter().find(|r| others.contains(&r.model));
             let (file, span) = rule
                 .map(|r| (r.origin.file.clone(), r.origin.span))
                 .unwrap_or((recs_file.clone(), Span::default()));
-            let rule_names: Vec<String> = rules
-                .recommendations
+            let rule_names: Vec<String> = matched
                 .iter()
-                .filter(|r| all.contains(&r.model))
                 .map(|r| {
                     format!(
                         "`{}` (model `{}`, priority {})",
@@ -588,7 +598,7 @@ impl<'r> Walk<'r> {
             out.push(Problem {
                 diagnostic: Diagnostic::error(&file, span, format!(
                     "conflict: in {} answer combinations ({} counting every value) models {} are recommended at the same priority; \
-                     the rules involved are among {}; give one a higher priority or make the conditions exclusive",
+                     in the example below rules {} match; give one a higher priority or make the conditions exclusive",
                     e.count,
                     e.raw,
                     names(&all),
