@@ -486,6 +486,16 @@ impl<'r> Walk<'r> {
         let model = decision.model;
         let winner = decision.rules.first().copied();
         for c in &mut self.conditions {
+            // Seen both ways (and, for a rule, known to win or to lose): nothing left to learn.
+            let settled = c.seen_true
+                && c.seen_false
+                && match c.role {
+                    Role::Rule(r) => self.won[r] > 0 || self.beaten_by[r].is_some(),
+                    _ => true,
+                };
+            if settled {
+                continue;
+            }
             let applies = match c.context {
                 Context::Always => true,
                 Context::RuleWins(r) => decision.rules.contains(&r),
