@@ -13,7 +13,9 @@ fn exhaustive_check(c: &mut Criterion) {
     let points = check(&rules).space.points;
     let mut group = c.benchmark_group("rules_check");
     group.sample_size(10);
-    group.bench_function(format!("built-in rule set, {points} combinations"), |b| b.iter(|| check(&rules)));
+    group.bench_function(format!("built-in rule set, {points} combinations"), |b| {
+        b.iter(|| check(&rules))
+    });
     group.finish();
 }
 
