@@ -16,6 +16,9 @@ use crate::rules::RuleSet;
 use crate::rules::answers::{self, Loaded};
 use crate::rules::load;
 
+mod tooling;
+pub use tooling::{CheckFormat, RulesCommand, SchemaKind};
+
 /// Recommends how to structure itellicoAI accounts and writes the provisioning plan.
 ///
 /// Run without a command to answer the questions interactively.
@@ -70,6 +73,21 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = TextFormat::Text)]
         format: TextFormat,
     },
+    /// The trace of one decision: matching rules, why the other models lost, what would change it.
+    Explain {
+        /// Answers file, or `-` for standard input.
+        answers: PathBuf,
+    },
+    /// JSON Schema of answers files (for the rule set in use), rule files or plan files.
+    Schema {
+        #[arg(value_enum)]
+        which: SchemaKind,
+    },
+    /// Tools for rule authors: check the rule files, run their tests.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,6 +117,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             force,
         ),
         Some(Command::Questions { format }) => questions(&rules(rules_dir.as_deref())?, format),
+        Some(Command::Schema { which }) => tooling::schema(rules_dir.as_deref(), which),
+        Some(Command::Explain { answers }) => {
+            tooling::explain(&rules(rules_dir.as_deref())?, &answers)
+        }
+        Some(Command::Rules {
+            command: RulesCommand::Check { dir, format },
+        }) => tooling::rules_check(dir.or(rules_dir).as_deref(), format),
+        Some(Command::Rules {
+            command: RulesCommand::Test { dir },
+        }) => tooling::rules_test(dir.or(rules_dir).as_deref()),
         None => wizard(&cli),
     }
 }

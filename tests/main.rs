@@ -5,6 +5,7 @@ mod cli;
 mod common;
 mod plain;
 mod pty;
+mod rules_tooling;
 mod space;
 mod tui_snapshots;
 mod wizard;

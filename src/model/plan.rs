@@ -127,8 +127,8 @@ pub struct Member {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct Account {
-    /// Shared with `parent` of subaccounts and the steps about this account: plans can hold
-    /// 100,000 accounts, and one allocation per reference keeps them small.
+    // Shared with `parent` of subaccounts and the steps about this account: plans can hold
+    // 100,000 accounts, and one allocation per reference keeps them small.
     #[serde(rename = "ref")]
     pub reference: Arc<str>,
     pub name: String,

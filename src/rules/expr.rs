@@ -826,11 +826,16 @@ impl Scope<'_> {
         {
             return Some(q);
         }
-        if self.questions.iter().any(|q| q.id == atom.text) {
+        if let Some(q) = self.questions.iter().position(|q| q.id == atom.text) {
+            let what = if q == self.visible {
+                "is the question itself"
+            } else {
+                "is asked later"
+            };
             errors.push(err(
                 atom,
                 format!(
-                    "`{}` is asked later; a `when` may only read questions asked before it",
+                    "`{}` {what}; a `when` may only read questions asked before it",
                     atom.text
                 ),
             ));

@@ -6,10 +6,13 @@ pub mod check;
 pub mod describe;
 pub mod diag;
 pub mod evaluate;
+pub mod explain;
 pub mod expr;
 pub mod load;
 pub mod parse;
+pub mod schema;
 pub mod template;
+pub mod testing;
 
 use crate::model::decision::Severity;
 use crate::model::plan::{AccountKind, Role};
@@ -91,6 +94,7 @@ pub struct MemberTemplate {
     pub who: Template,
     pub role: Role,
     pub when: Option<Expr>,
+    pub origin: Origin,
 }
 
 /// The organization's own account (standard or parent, by model).

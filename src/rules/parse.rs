@@ -32,6 +32,46 @@ pub const SECTIONS: &[&str] = &[
     "tests",
 ];
 
+/// The keys each kind of mapping in a rule file accepts. The rules JSON Schema is tested
+/// against these lists, so the schema and the parser cannot drift apart.
+pub mod keys {
+    pub const QUESTION: &[&str] = &[
+        "id",
+        "prompt",
+        "help",
+        "type",
+        "options",
+        "default",
+        "when",
+        "min_length",
+        "min",
+        "max",
+    ];
+    pub const OPTION: &[&str] = &["id", "label"];
+    pub const PREDICATE: &[&str] = &["when", "description"];
+    pub const CONDITIONAL: &[&str] = &["when", "text"];
+    pub const MODEL: &[&str] = &[
+        "id",
+        "title",
+        "summary",
+        "best_when",
+        "not_needed_when",
+        "own_account",
+        "groups",
+        "why_not",
+    ];
+    pub const RECOMMENDATION: &[&str] = &["id", "model", "priority", "when", "reasons"];
+    pub const FINDING: &[&str] = &["id", "severity", "when", "message", "fix"];
+    pub const OWN_ACCOUNT: &[&str] = &["name", "members"];
+    pub const MEMBER: &[&str] = &["who", "role", "when"];
+    pub const GROUP: &[&str] = &["id", "kind", "from", "when", "name", "numbered", "members"];
+    pub const STEP: &[&str] = &["action", "for", "models", "when", "description"];
+    pub const COMPARISON: &[&str] = &["columns", "rows"];
+    pub const COLUMN: &[&str] = &["title", "models"];
+    pub const ROW: &[&str] = &["area", "cells"];
+    pub const TEST: &[&str] = &["name", "answers", "model", "findings"];
+}
+
 /// A rule set that parsed, with any warnings.
 pub struct Parsed {
     pub rules: RuleSet,
@@ -122,6 +162,8 @@ impl Parser {
             return None;
         };
         let mut entries: Vec<(&'n str, &'n Node)> = Vec::new();
+        // Keys a misspelling was taken for: their absence is already reported.
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, value) in map {
             let Some(name) = key
                 .as_str()
@@ -135,6 +177,7 @@ impl Parser {
             };
             if !known.contains(&name) {
                 let hint = suggest(name, known.iter().copied())
+                    .inspect(|s| suggested.push(s))
                     .map(|s| format!("did you mean `{s}`?"))
                     .unwrap_or_else(|| format!("known keys: {}", known.join(", ")));
                 self.error_len(
@@ -155,7 +198,7 @@ impl Parser {
             entries.push((name, value));
         }
         for key in required {
-            if !entries.iter().any(|(k, _)| k == key) {
+            if !entries.iter().any(|(k, _)| k == key) && !suggested.contains(key) {
                 self.error(node.span, format!("{what} needs `{key}`"));
             }
         }
@@ -294,7 +337,22 @@ impl Parser {
             match yaml::parse(text.as_bytes(), &Limits::default()) {
                 Ok(Some(root)) => roots.push((name.clone(), root)),
                 Ok(None) => {}
-                Err(e) => self.error(e.span, e.message),
+                Err(e) => {
+                    // The YAML scanner blames the indentation when a quote is left open.
+                    let message = if e.message.contains("quoted scalar") {
+                        let cause = e
+                            .message
+                            .find("(yaml:")
+                            .map(|i| &e.message[i..])
+                            .unwrap_or("");
+                        format!(
+                            "a quoted text starting here is not closed; add the closing quote {cause}"
+                        )
+                    } else {
+                        e.message
+                    };
+                    self.error(e.span, message)
+                }
             }
         }
         let mut sections = Sections::default();
@@ -386,8 +444,7 @@ impl Parser {
             self.file = file.clone();
             let (cond_node, description) = match &value.kind {
                 NodeKind::Map(_) => {
-                    let Some(f) =
-                        self.fields(value, "a predicate", &["when", "description"], &["when"])
+                    let Some(f) = self.fields(value, "a predicate", keys::PREDICATE, &["when"])
                     else {
                         continue;
                     };
@@ -485,7 +542,7 @@ impl Parser {
                 );
                 continue;
             }
-            if let Some(f) = self.fields(node, "`own_account`", &["name", "members"], &["name"]) {
+            if let Some(f) = self.fields(node, "`own_account`", keys::OWN_ACCOUNT, &["name"]) {
                 let allow = Allow {
                     item: false,
                     account: false,
@@ -551,25 +608,21 @@ impl Parser {
         node: &'n Node,
         earlier: &[Question],
     ) -> Option<(Question, Option<&'n Node>)> {
-        const KEYS: &[&str] = &[
-            "id",
-            "prompt",
-            "help",
-            "type",
-            "options",
-            "default",
-            "when",
-            "min_length",
-            "min",
-            "max",
-        ];
-        let f = self.fields(node, "a question", KEYS, &["id", "prompt", "type"])?;
+        let f = self.fields(
+            node,
+            "a question",
+            keys::QUESTION,
+            &["id", "prompt", "type"],
+        )?;
         let id = f.get("id").and_then(|n| self.id(n, "a question id"))?;
-        if earlier.iter().any(|q| q.id == id) {
+        if let Some(first) = earlier.iter().find(|q| q.id == id) {
             self.error_len(
                 f.get("id").map(|n| n.span).unwrap_or(node.span),
                 id.len(),
-                format!("question `{id}` is defined twice"),
+                format!(
+                    "question `{id}` is defined twice (first at {}:{}:{})",
+                    first.file, first.span.line, first.span.col
+                ),
             );
             return None;
         }
@@ -583,7 +636,12 @@ impl Parser {
                 Some(n) => match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
                     Some(v) => v,
                     None => {
-                        p.error(n.span, format!("`{key}` must be a whole number"));
+                        let text = n.as_str().unwrap_or_default().trim().to_string();
+                        p.error_len(
+                            n.span,
+                            text.chars().count(),
+                            format!("`{key}` must be a whole number, not `{text}`"),
+                        );
                         default
                     }
                 },
@@ -630,8 +688,7 @@ impl Parser {
         match (f.get("options"), wants_options) {
             (Some(list), true) => {
                 for item in self.list(list, "`options`") {
-                    let Some(of) =
-                        self.fields(item, "an option", &["id", "label"], &["id", "label"])
+                    let Some(of) = self.fields(item, "an option", keys::OPTION, &["id", "label"])
                     else {
                         continue;
                     };
@@ -744,11 +801,15 @@ impl Parser {
                                 .collect();
                             names.push(&rules.predicates[to].name);
                             let origin = &rules.predicates[to].origin;
-                            self.diags.push(Diagnostic::error(
-                                &origin.file,
-                                origin.span,
-                                format!("predicates form a cycle: {}", names.join(" -> ")),
-                            ));
+                            let len = rules.predicates[to].name.chars().count();
+                            self.diags.push(
+                                Diagnostic::error(
+                                    &origin.file,
+                                    origin.span,
+                                    format!("predicates form a cycle: {}", names.join(" -> ")),
+                                )
+                                .with_len(len),
+                            );
                         }
                         _ => {}
                     }
@@ -800,7 +861,7 @@ impl Parser {
             let (text_node, when) = match &item.kind {
                 NodeKind::Map(_) => {
                     let Some(f) =
-                        self.fields(item, "a conditional text", &["when", "text"], &["text"])
+                        self.fields(item, "a conditional text", keys::CONDITIONAL, &["text"])
                     else {
                         continue;
                     };
@@ -825,28 +886,25 @@ impl Parser {
     }
 
     fn model(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<Model> {
-        const KEYS: &[&str] = &[
-            "id",
-            "title",
-            "summary",
-            "best_when",
-            "not_needed_when",
-            "own_account",
-            "groups",
-            "why_not",
-        ];
-        let f = self.fields(node, "a model", KEYS, &["id", "title", "own_account"])?;
+        let f = self.fields(
+            node,
+            "a model",
+            keys::MODEL,
+            &["id", "title", "own_account"],
+        )?;
         let id = f.get("id").and_then(|n| self.id(n, "a model id"))?;
         let own_node = f.get("own_account")?;
         let own_account = match self.string(own_node, "`own_account`")?.as_str() {
             "standard" => AccountKind::Standard,
             "parent" => AccountKind::Parent,
             other => {
-                self.error(
+                // Keep the model (as standard) so that rules naming it are not reported too.
+                self.error_len(
                     own_node.span,
+                    other.chars().count(),
                     format!("`own_account` is standard or parent, not `{other}`"),
                 );
-                return None;
+                AccountKind::Standard
             }
         };
         let mut groups = Vec::new();
@@ -925,21 +983,19 @@ impl Parser {
         let f = self.fields(
             node,
             "a recommendation rule",
-            &["id", "model", "priority", "when", "reasons"],
+            keys::RECOMMENDATION,
             &["id", "model", "priority", "when", "reasons"],
         )?;
         let id = f.get("id").and_then(|n| self.id(n, "a rule id"));
         let model = f.get("model").and_then(|n| self.model_ref(n, rules));
-        let priority = f.get("priority").and_then(|n| {
-            match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
-                Some(p) => Some(p),
-                None => {
-                    self.error(
-                        n.span,
-                        "`priority` must be a whole number; the highest matching priority wins",
-                    );
-                    None
-                }
+        let priority = f.get("priority").and_then(|n| match n.as_str().and_then(|t| t.trim().parse::<i64>().ok()) {
+            Some(p) => Some(p),
+            None => {
+                let text = n.as_str().unwrap_or_default().trim().to_string();
+                self.error_len(n.span, text.chars().count(), format!(
+                    "`priority` must be a whole number, not `{text}`; the highest matching priority wins"
+                ));
+                None
             }
         });
         let when = f.get("when").and_then(|n| self.condition(n, scope));
@@ -969,7 +1025,7 @@ impl Parser {
         let f = self.fields(
             node,
             "a finding",
-            &["id", "severity", "when", "message", "fix"],
+            keys::FINDING,
             &["id", "severity", "when", "message", "fix"],
         )?;
         let id = f.get("id").and_then(|n| self.id(n, "a finding id"));
@@ -996,7 +1052,9 @@ impl Parser {
         let fix = f
             .get("fix")
             .and_then(|n| self.template(n, &rules.questions, allow, "`fix`"));
-        let (when, when_text) = when?;
+        // A finding whose condition has errors is kept (never raised), so that tests naming it
+        // do not add a second error; the rule set fails to load anyway.
+        let (when, when_text) = when.unwrap_or((Expr::Const(false), String::new()));
         Some(FindingRule {
             id: id?,
             severity: severity?,
@@ -1021,8 +1079,7 @@ impl Parser {
         };
         let mut out = Vec::new();
         for item in self.list(node, "`members`") {
-            let Some(f) = self.fields(item, "a member", &["who", "role", "when"], &["who", "role"])
-            else {
+            let Some(f) = self.fields(item, "a member", keys::MEMBER, &["who", "role"]) else {
                 continue;
             };
             let who = f
@@ -1049,18 +1106,22 @@ impl Parser {
                 .and_then(|n| self.condition(n, scope))
                 .map(|(e, _)| e);
             if let (Some(who), Some(role)) = (who, role) {
-                out.push(MemberTemplate { who, role, when });
+                out.push(MemberTemplate {
+                    who,
+                    role,
+                    when,
+                    origin: self.origin(item),
+                });
             }
         }
         out
     }
 
     fn group(&mut self, node: &Node, rules: &RuleSet, scope: &Scope) -> Option<AccountGroup> {
-        const KEYS: &[&str] = &["id", "kind", "from", "when", "name", "numbered", "members"];
         let f = self.fields(
             node,
             "an account group",
-            KEYS,
+            keys::GROUP,
             &["id", "kind", "from", "name", "numbered"],
         )?;
         let id = f.get("id").and_then(|n| self.id(n, "a group id"));
@@ -1122,8 +1183,9 @@ impl Parser {
             .get("members")
             .map(|m| self.members(m, rules, scope, allow))
             .unwrap_or_default();
-        if let Some(id) = &id
-            && rules.groups.iter().any(|g| &g.id == id)
+        if let Some(id) = id
+            .as_ref()
+            .filter(|id| rules.groups.iter().any(|g| &g.id == *id))
         {
             self.error(node.span, format!("account group `{id}` is defined twice"));
             return None;
@@ -1144,7 +1206,7 @@ impl Parser {
         let f = self.fields(
             node,
             "a step",
-            &["action", "for", "models", "when", "description"],
+            keys::STEP,
             &["action", "for", "description"],
         )?;
         let action = f.get("action").and_then(|n| self.id(n, "an action"));
@@ -1205,18 +1267,13 @@ impl Parser {
 
     fn comparison(&mut self, node: &Node, rules: &RuleSet) -> Comparison {
         let mut out = Comparison::default();
-        let Some(f) = self.fields(
-            node,
-            "`comparison`",
-            &["columns", "rows"],
-            &["columns", "rows"],
-        ) else {
+        let Some(f) = self.fields(node, "`comparison`", keys::COMPARISON, &["columns", "rows"])
+        else {
             return out;
         };
         if let Some(cols) = f.get("columns") {
             for item in self.list(cols, "`columns`") {
-                let Some(cf) =
-                    self.fields(item, "a column", &["title", "models"], &["title", "models"])
+                let Some(cf) = self.fields(item, "a column", keys::COLUMN, &["title", "models"])
                 else {
                     continue;
                 };
@@ -1234,8 +1291,7 @@ impl Parser {
         }
         if let Some(rows) = f.get("rows") {
             for item in self.list(rows, "`rows`") {
-                let Some(rf) = self.fields(item, "a row", &["area", "cells"], &["area", "cells"])
-                else {
+                let Some(rf) = self.fields(item, "a row", keys::ROW, &["area", "cells"]) else {
                     continue;
                 };
                 let area = self.text_field(&rf, "area", "a row");
@@ -1262,12 +1318,7 @@ impl Parser {
     }
 
     fn test(&mut self, node: &Node, rules: &RuleSet) -> Option<RuleTest> {
-        let f = self.fields(
-            node,
-            "a test",
-            &["name", "answers", "model", "findings"],
-            &["name", "answers", "model"],
-        )?;
+        let f = self.fields(node, "a test", keys::TEST, &["name", "answers", "model"])?;
         let name = self.text_field(&f, "name", "a test");
         let answers = f.get("answers")?.clone();
         if !matches!(answers.kind, NodeKind::Map(_)) {
