@@ -3,6 +3,7 @@
 
 mod cli;
 mod common;
+mod fuzz;
 mod plain;
 mod pty;
 mod rules_tooling;
