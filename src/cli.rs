@@ -147,7 +147,7 @@ pub fn rules(dir: Option<&Path>) -> Result<RuleSet> {
         Err(e) => e,
     })?;
     for w in &parsed.warnings {
-        eprintln!("{w}");
+        say(w);
     }
     Ok(parsed.rules)
 }
@@ -157,7 +157,7 @@ pub fn read_answers(rules: &RuleSet, path: &Path) -> Result<Loaded> {
     let (name, bytes) = read_input(path)?;
     let loaded = answers::read(rules, &name, &bytes).map_err(|d| anyhow!("{d}"))?;
     for w in &loaded.warnings {
-        eprintln!("{w}");
+        say(w);
     }
     Ok(loaded)
 }
@@ -174,8 +174,14 @@ fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
         return check_size("<stdin>".to_string(), bytes, limit);
     }
     let name = path.display().to_string();
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("failed to open answers file {name} (check the path)"))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => " (check the path)",
+            std::io::ErrorKind::PermissionDenied => " (check the file's permissions)",
+            _ => "",
+        };
+        anyhow::Error::new(e).context(format!("failed to open answers file {name}{hint}"))
+    })?;
     let meta = file
         .metadata()
         .with_context(|| format!("failed to read answers file {name}"))?;
@@ -223,6 +229,11 @@ fn recommend(rules: &RuleSet, path: &Path, format: TextFormat) -> Result<ExitCod
         TextFormat::Text => report_text(&report),
     };
     print(&text)
+}
+
+/// Writes a line to standard error; a closed stderr must not turn a message into a panic.
+pub fn say(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 fn print(text: &str) -> Result<ExitCode> {
@@ -289,7 +300,7 @@ fn plan_command(
     force: bool,
 ) -> Result<ExitCode> {
     // Refuse before doing any work, so nothing is computed only to be thrown away.
-    if let Some(out) = output.filter(|out| !force && out.exists()) {
+    if let Some(out) = output.filter(|out| !force && crate::output::occupied(out)) {
         bail!(
             "{} already exists; pass --force to overwrite it, or choose another path",
             out.display()
@@ -305,7 +316,11 @@ fn plan_command(
         Some(out) => {
             let bytes = plan::write::to_bytes(&plan, rules, format)?;
             write_atomic(out, &bytes, force)?;
-            eprintln!("wrote the {} plan to {}", format.extension(), out.display());
+            say(format_args!(
+                "wrote the {} plan to {}",
+                format.extension(),
+                out.display()
+            ));
             Ok(ExitCode::SUCCESS)
         }
         None => {

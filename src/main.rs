@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match account_advisor::cli::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("account-advisor: {err:#}");
+            account_advisor::cli::say(format_args!("account-advisor: {err:#}"));
             ExitCode::from(1)
         }
     }

@@ -461,3 +461,75 @@ fn readme_answers_reference_matches_the_rule_set() {
         "update README.md's reference from `account-advisor questions`"
     );
 }
+
+#[test]
+fn empty_values_are_placed_at_their_key() {
+    let out = run_stdin(
+        &["recommend", "-"],
+        b"serves: own_business\norganization:\n\n\nteam_size: 2\n",
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains(
+            "<stdin>, line 2, column 1: error: `organization` has no value; it is required"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_name_in_two_lists_is_warned_about() {
+    let text = "organization: Acme\nserves: external_customers\ncustomer_billing: mixed\ncustomers_we_bill: [Collide, Other]\ncustomers_own_billing: [collide]\n";
+    let out = run_stdin(&["recommend", "-", "--format", "json"], text.as_bytes());
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stderr.contains("line 5, column 1: warning: `collide` is listed in both customers_we_bill and customers_own_billing"), "{}", out.stderr);
+}
+
+#[test]
+fn a_closed_standard_error_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::common::binary())
+        .args(["recommend", "/nonexistent/answers.yaml"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    drop(child.stderr.take());
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.code(), Some(1));
+}
+
+#[test]
+fn plans_are_written_through_links_not_over_them() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let real = dir.path().join("real.yaml");
+    let link = dir.path().join("link.yaml");
+    std::fs::write(&real, "old").unwrap_or_default();
+    std::os::unix::fs::symlink(&real, &link).unwrap_or_default();
+    let case = cases_dir().join("solo-owner.yaml");
+    let out = run(&[
+        "plan",
+        case.to_str().unwrap_or_default(),
+        "-o",
+        link.to_str().unwrap_or_default(),
+        "--force",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()));
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap_or_default()
+            .starts_with("apiVersion: account-advisor/v1")
+    );
+    let out = run(&[
+        "plan",
+        case.to_str().unwrap_or_default(),
+        "-o",
+        "/dev/null",
+        "--force",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(std::fs::metadata("/dev/null").is_ok_and(|m| !m.is_file()));
+}

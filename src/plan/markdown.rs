@@ -15,6 +15,11 @@ const MAX_REPEATS: usize = 5;
 /// Escapes text for Markdown: names people typed must show as typed and never as markup.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    // A leading "- ", "+ " or "1. " would start a list inside a list item.
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    if text.starts_with(['-', '+']) || (digits > 0 && text[digits..].starts_with(['.', ')'])) {
+        out.push('\\');
+    }
     for c in text.chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' | '!' => {
@@ -27,6 +32,13 @@ pub fn escape(text: &str) -> String {
             c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
+    }
+    // GitHub turns "http://..." and "www...." in plain text into links; a typed name must not.
+    if out.contains("://") || out.to_ascii_lowercase().contains("www.") {
+        out = out
+            .replace("://", "&#58;//")
+            .replace("www.", "www&#46;")
+            .replace("WWW.", "WWW&#46;");
     }
     out
 }
@@ -184,10 +196,16 @@ pub fn render(plan: &Plan, rules: &RuleSet) -> String {
             .iter()
             .take_while(|s| &s.action == action)
             .count();
-        for step in plan.steps[i..i + run].iter().take(MAX_REPEATS) {
+        // Summarize only when it saves at least two lines.
+        let shown = if run <= MAX_REPEATS + 1 {
+            run
+        } else {
+            MAX_REPEATS
+        };
+        for step in plan.steps[i..i + run].iter().take(shown) {
             let _ = writeln!(md, "- [ ] {}. {}", step.order, escape(&step.description));
         }
-        if run > MAX_REPEATS {
+        if run > shown {
             let last = &plan.steps[i + run - 1];
             let _ = writeln!(
                 md,

@@ -75,7 +75,7 @@ pub fn from_node(
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_else(|| "; see `account-advisor questions` for the known ids".to_string());
                     problems.push(
-                        Diagnostic::error(file, key.span, format!("unknown question `{}`{hint}", clean(name)))
+                        Diagnostic::error(file, key.span, format!("unknown question `{}`{hint}", brief(name)))
                             .with_len(name.chars().count()),
                     );
                     continue;
@@ -89,6 +89,11 @@ pub fn from_node(
                 places[q] = Some(key.span);
                 match parse_value(&rules.questions[q], value) {
                     Ok(v) => draft[q] = Some(v),
+                    // An empty value has no place of its own (the parser marks the next
+                    // token), so point at its key.
+                    Err((_, _, message)) if value.is_null() => {
+                        problems.push(Diagnostic::error(file, key.span, message).with_len(name.chars().count()));
+                    }
                     Err((span, len, message)) => {
                         problems.push(Diagnostic::error(file, span, message).with_len(len));
                     }
@@ -140,18 +145,57 @@ pub fn from_node(
             ));
         }
     }
-    let mut problems: Vec<Diagnostic> = problems.into_iter().map(Diagnostic::in_words).collect();
-    let warnings: Vec<Diagnostic> = warnings.into_iter().map(Diagnostic::in_words).collect();
-    if problems.is_empty() {
-        Ok(Loaded {
-            answers,
-            draft,
-            warnings,
-        })
-    } else {
-        problems.extend(warnings);
-        Err(problems)
+    if !problems.is_empty() {
+        // Which questions are asked is not known for sure while answers are wrong, so warnings
+        // about ignored answers would mislead: report the errors alone.
+        return Err(problems.into_iter().map(Diagnostic::in_words).collect());
     }
+    warnings.extend(shared_names(rules, file, &answers, &places));
+    let mut warnings: Vec<Diagnostic> = warnings.into_iter().map(Diagnostic::in_words).collect();
+    warnings.sort_by_key(|w| w.span);
+    Ok(Loaded {
+        answers,
+        draft,
+        warnings,
+    })
+}
+
+/// Names that appear in two names answers (say a customer both billed by you and paying
+/// itself) would get two accounts: say so.
+fn shared_names(
+    rules: &RuleSet,
+    file: &str,
+    answers: &Answers,
+    places: &[Option<Span>],
+) -> Vec<Diagnostic> {
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for (q, question) in rules.questions.iter().enumerate() {
+        let (Source::Given, Value::Names(Names::List(names))) =
+            (answers.sources[q], &answers.values[q])
+        else {
+            continue;
+        };
+        for name in names {
+            match first.get(&name.to_lowercase()) {
+                Some(&other) if other != q => out.push(Diagnostic::warning(
+                    file,
+                    places[q].unwrap_or_default(),
+                    format!(
+                        "`{}` is listed in both {} and {}, so it gets an account for each; keep it in the one that fits",
+                        brief(name),
+                        rules.questions[other].id,
+                        question.id
+                    ),
+                )),
+                Some(_) => {}
+                None => {
+                    first.insert(name.to_lowercase(), q);
+                }
+            }
+        }
+    }
+    out
 }
 
 fn example_value(question: &Question) -> String {
@@ -173,11 +217,29 @@ fn width(node: &Node) -> usize {
 /// Strips control characters (they must never reach a terminal or a plan) and trims.
 pub fn clean(text: &str) -> String {
     text.chars()
+        .filter(|c| !is_invisible_format(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A value as quoted in a message: cleaned, and cut short if long.
+fn brief(text: &str) -> String {
+    let text = clean(text);
+    if text.chars().count() <= 60 {
+        return text;
+    }
+    let mut short: String = text.chars().take(57).collect();
+    short.push('…');
+    short
+}
+
+/// Bidirectional overrides and zero-width characters: they can make a name display as
+/// something else, so they are dropped like control characters.
+fn is_invisible_format(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Checks one answer node against its question.
@@ -191,10 +253,16 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
                 _ => Value::Names(Names::List(Vec::new())),
             })
         }
-        _ if node.is_null() => Err(problem(format!(
-            "`{id}` has no value; give one ({}) or remove the line to use the default",
-            example_value(question)
-        ))),
+        _ if node.is_null() => Err(problem(match question.default {
+            Some(_) => format!(
+                "`{id}` has no value; give one ({}) or remove the line to use the default",
+                example_value(question)
+            ),
+            None => format!(
+                "`{id}` has no value; it is required: give one ({})",
+                example_value(question)
+            ),
+        })),
         QuestionKind::Text { min_len } => match &node.kind {
             NodeKind::Scalar { text, .. } => parse_text(question, text, *min_len).map_err(problem),
             _ => Err(problem(format!(
@@ -241,7 +309,7 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
             Some(Some(b)) => Ok(Value::Bool(b)),
             _ => Err(problem(format!(
                 "`{id}` is yes or no; `{}` is neither (use yes, no, true or false)",
-                clean(node.as_str().unwrap_or("a list or mapping"))
+                brief(node.as_str().unwrap_or("a list or mapping"))
             ))),
         },
         QuestionKind::Number { min, max } => match node.as_str() {
@@ -259,7 +327,7 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
                     Err(problem(format!(
                         "`{id}` is a list of names (`[First, Second]` or one `- name` per line) or a count; \
                          `{}` is neither",
-                        clean(text)
+                        brief(text)
                     )))
                 }
             }
@@ -273,6 +341,16 @@ pub fn parse_value(question: &Question, node: &Node) -> Result<Value, Problem> {
                 let mut names = Vec::with_capacity(items.len());
                 let mut seen: HashMap<String, u32> = HashMap::with_capacity(items.len());
                 for item in items {
+                    if item.is_null() {
+                        // An empty entry is marked at the next token; the list is the honest place.
+                        return Err((
+                            node.span,
+                            1,
+                            format!(
+                                "`{id}` has an empty entry (a `-` with no name); remove it or write the name"
+                            ),
+                        ));
+                    }
                     let Some(raw) = item.as_str() else {
                         return Err((
                             item.span,
@@ -337,7 +415,7 @@ fn parse_choice(question: &Question, raw: &str) -> Result<usize, String> {
         .unwrap_or_default();
     Err(format!(
         "`{}` is not an answer to `{}`; {hint}use one of: {}",
-        clean(text),
+        brief(text),
         question.id,
         question.option_ids().join(", ")
     ))
@@ -362,7 +440,7 @@ fn parse_number(question: &Question, raw: &str, min: i64, max: i64) -> Result<Va
         Err(_) => Err(format!(
             "`{}` must be a whole number from {min} to {max}; `{}` is not",
             question.id,
-            clean(text)
+            brief(text)
         )),
     }
 }
@@ -382,8 +460,8 @@ fn parse_count(question: &Question, raw: &str) -> Result<Value, String> {
         Err(_) => Err(format!(
             "`{}` is a list of names (`[{}]`) or a whole number; `{}` is neither",
             question.id,
-            clean(text),
-            clean(text)
+            brief(text),
+            brief(text)
         )),
     }
 }

@@ -64,13 +64,29 @@ impl Diagnostic {
             text.lines().nth(n)
         });
         if let Some(line) = line {
-            let line: String = line
+            let chars: Vec<char> = line
                 .chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect();
             let number = self.span.line.to_string();
             let pad = " ".repeat(number.len());
-            let col = usize::try_from(self.span.col.max(1) - 1).unwrap_or(0);
+            let mut col = usize::try_from(self.span.col.max(1) - 1).unwrap_or(0);
+            // Show at most a window of a very long line, around the place.
+            const WINDOW: usize = 100;
+            let start = if chars.len() > WINDOW {
+                col.saturating_sub(WINDOW / 3).min(chars.len() - WINDOW)
+            } else {
+                0
+            };
+            let end = (start + WINDOW).min(chars.len());
+            let mut line: String = chars[start..end].iter().collect();
+            if start > 0 {
+                line.insert(0, '…');
+                col = col - start + 1;
+            }
+            if end < chars.len() {
+                line.push('…');
+            }
             let indent: String = line
                 .chars()
                 .take(col)
@@ -159,7 +175,8 @@ impl fmt::Display for Diagnostics {
             format!("{} files", files.len())
         };
         let noun = if errors == 1 { "problem" } else { "problems" };
-        write!(f, "{subject} has {errors} {noun}:\n{}", self.render())
+        let verb = if files.len() == 1 { "has" } else { "have" };
+        write!(f, "{subject} {verb} {errors} {noun}:\n{}", self.render())
     }
 }
 

@@ -595,9 +595,10 @@ pub struct Scope<'a> {
 
 /// The closest name to `word` among `names`, for "did you mean".
 pub fn suggest<'a>(word: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.trim().to_lowercase();
     names
         .into_iter()
-        .map(|n| (strsim::damerau_levenshtein(word, n), n))
+        .map(|n| (strsim::damerau_levenshtein(&word, &n.to_lowercase()), n))
         .filter(|(d, n)| *d <= (n.len().max(word.len()) / 3).max(2))
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)

@@ -25,6 +25,8 @@ pub enum Part {
     Number,
     /// The display name of the account a step or member is about.
     Account,
+    /// `{q.count:one|many}`: the count, then the singular or plural wording.
+    Counted(usize, String, String),
 }
 
 /// Which placeholders a template may use besides answers.
@@ -124,6 +126,16 @@ impl Template {
                 Part::Item => out.push_str(ctx.item),
                 Part::Account => out.push_str(ctx.account),
                 Part::Number => out.push_str(&ctx.number.to_string()),
+                Part::Counted(q, one, many) => {
+                    let n = ctx
+                        .values
+                        .get(*q)
+                        .and_then(crate::rules::expr::count_of)
+                        .unwrap_or(0);
+                    out.push_str(&n.to_string());
+                    out.push(' ');
+                    out.push_str(if n == 1 { one } else { many });
+                }
                 Part::Answer(q, format) => {
                     if let (Some(question), Some(value)) =
                         (ctx.questions.get(*q), ctx.values.get(*q))
@@ -139,7 +151,7 @@ impl Template {
     /// The questions this template reads.
     pub fn questions(&self) -> impl Iterator<Item = usize> + '_ {
         self.parts.iter().filter_map(|p| match p {
-            Part::Answer(q, _) => Some(*q),
+            Part::Answer(q, _) | Part::Counted(q, _, _) => Some(*q),
             _ => None,
         })
     }
@@ -159,6 +171,22 @@ fn placeholder(name: &str, questions: &[Question], allow: Allow) -> Result<Part,
             return Err("`{account}` is only known in member and step templates".to_string());
         }
         _ => {}
+    }
+    if let Some((head, forms)) = name.split_once(':') {
+        let Some((_, "count")) = head.split_once('.') else {
+            return Err(format!(
+                "`{{{name}}}`: singular and plural forms go after `.count`, as in `{{customers.count:customer|customers}}`"
+            ));
+        };
+        let Some((one, many)) = forms.split_once('|') else {
+            return Err(format!(
+                "`{{{name}}}` needs both forms, singular first: `{{{head}:customer|customers}}`"
+            ));
+        };
+        let Part::Answer(q, _) = placeholder(head, questions, allow)? else {
+            return Err(format!("`{{{head}}}` is not an answer"));
+        };
+        return Ok(Part::Counted(q, one.to_string(), many.to_string()));
     }
     let (id, format) = match name.split_once('.') {
         Some((id, "count")) => (id, Format::Count),
@@ -202,6 +230,7 @@ fn render_answer(out: &mut String, question: &Question, value: &Value, format: F
         (Value::Names(Names::List(names)), Format::List | Format::Plain) => {
             out.push_str(&join_names(names, 5));
         }
+        (Value::Names(Names::Count(n)), Format::List) => out.push_str(&format!("{n} unnamed")),
         (Value::Choice(i), _) => {
             let label = question
                 .options
@@ -314,6 +343,44 @@ mod tests {
         assert!(errors[1].2.contains("only known in account group"));
         assert!(errors[2].2.contains("names or any-of"));
         assert!(errors[3].2.contains("not closed"));
+    }
+
+    #[test]
+    fn counts_choose_singular_or_plural_wording() {
+        let qs = questions();
+        let allow = Allow {
+            item: false,
+            account: false,
+        };
+        let t = Template::parse(
+            "{customers.count:client owns|clients own} ({customers.list})",
+            &qs,
+            allow,
+        );
+        let render = |values: Vec<Value>| {
+            let ctx = Context {
+                questions: &qs,
+                values: &values,
+                item: "",
+                number: 0,
+                account: "",
+            };
+            t.as_ref().map(|t| t.render(&ctx)).unwrap_or_default()
+        };
+        let with = |names: Names| {
+            vec![
+                Value::Text("Acme".into()),
+                Value::Names(names),
+                Value::Choice(0),
+            ]
+        };
+        assert_eq!(
+            render(with(Names::List(vec!["Solo".into()]))),
+            "1 client owns (Solo)"
+        );
+        assert_eq!(render(with(Names::Count(3))), "3 clients own (3 unnamed)");
+        assert!(Template::parse("{customers.count:one}", &qs, allow).is_err());
+        assert!(Template::parse("{organization:a|b}", &qs, allow).is_err());
     }
 
     #[test]
