@@ -299,6 +299,8 @@ fn plan_command(
     output: Option<&Path>,
     force: bool,
 ) -> Result<ExitCode> {
+    // `-o -` is standard output, as `-` is standard input for answers.
+    let output = output.filter(|out| out.as_os_str() != "-");
     // Refuse before doing any work, so nothing is computed only to be thrown away.
     if let Some(out) = output.filter(|out| !force && crate::output::occupied(out)) {
         bail!(
@@ -329,12 +331,7 @@ fn plan_command(
             let written =
                 plan::write(&plan, rules, format, &mut out).and_then(|_| Ok(out.flush()?));
             match written {
-                Err(e)
-                    if e.downcast_ref::<std::io::Error>()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
-                {
-                    Ok(ExitCode::SUCCESS)
-                }
+                // A closed pipe (`| head`) is the reader's choice, not an error.
                 Err(e) if is_broken_pipe(&e) => Ok(ExitCode::SUCCESS),
                 other => other.map(|_| ExitCode::SUCCESS),
             }

@@ -316,7 +316,11 @@ fn scan_error(err: &ScanError) -> ReadError {
 
 /// yaml-rust2 describes the parser's state; users need to know what to change in their file.
 fn readable(info: &str) -> String {
-    let hint = if info.contains("did not find expected key")
+    let hint = if info.contains("invalid indentation in quoted scalar") {
+        // A quote left open runs on into the next line, which then looks mis-indented.
+        "this quoted text is not closed on its line; add the closing quote (or indent the \
+         continuation line)"
+    } else if info.contains("did not find expected key")
         || info.contains("did not find expected '-' indicator")
         || info.contains("invalid indentation")
     {
