@@ -162,7 +162,8 @@ pub fn read_answers(rules: &RuleSet, path: &Path) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+/// Reads a file (or standard input for `-`) up to the answers-file size limit.
+pub(crate) fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
     let limit = crate::yaml::Limits::default().max_bytes as u64;
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();

@@ -141,13 +141,13 @@ fn full_screen(
 /// The draft from `--answers`: strict, except that missing required answers are allowed (the
 /// wizard asks them).
 fn prefill(rules: &RuleSet, path: &std::path::Path) -> Result<Vec<Option<Value>>> {
-    let bytes = std::fs::read(path).with_context(|| {
-        format!(
-            "failed to read answers file {} (check the path)",
-            path.display()
-        )
-    })?;
-    match answers::read(rules, &path.display().to_string(), &bytes) {
+    if path.as_os_str() == "-" {
+        return Err(anyhow!(
+            "the wizard reads --answers from a file, not standard input; give a path, or use `account-advisor recommend -`"
+        ));
+    }
+    let (name, bytes) = crate::cli::read_input(path)?;
+    match answers::read(rules, &name, &bytes) {
         Ok(loaded) => Ok(loaded.draft),
         Err(d)
             if d.items
