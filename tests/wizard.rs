@@ -592,3 +592,32 @@ fn shortcut_keys_pick_options_and_step_numbers() {
     w.send([Msg::Char('n'), Msg::Confirm]);
     assert_eq!(w.value("agency_manages_billing"), Some(&Value::Bool(false)));
 }
+
+#[test]
+fn wizard_only_options_with_a_command_are_a_usage_error() {
+    let case = crate::common::cases_dir().join("agency.yaml");
+    let case = case.to_str().unwrap_or_default();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let top = dir.path().join("top.yaml");
+    let top = top.to_str().unwrap_or_default();
+    let out = crate::common::run(&["-o", top, "plan", case]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("wizard"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(!std::path::Path::new(top).exists());
+    let out = crate::common::run(&["--plain", "--answers", case, "recommend", case]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // The subcommand's own -o and the global --rules keep working.
+    let out = crate::common::run(&["plan", case, "-o", top]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+    let out = crate::common::run(&["--rules", rules, "recommend", case]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn answers_from_an_endless_file_are_refused_quickly() {
+    let out = crate::common::run(&["--plain", "--answers", "/dev/zero"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("MiB limit"), "{}", out.stderr);
+}
