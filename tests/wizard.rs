@@ -621,3 +621,36 @@ fn answers_from_an_endless_file_are_refused_quickly() {
     assert_eq!(out.code, 1, "{}", out.stderr);
     assert!(out.stderr.contains("MiB limit"), "{}", out.stderr);
 }
+
+#[test]
+fn export_writes_both_files_or_neither() {
+    use account_advisor::tui::export;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let target = wizard::target_for(&dir.path().join("plan.yaml"));
+    // The answers file's name is taken by a folder: nothing is written, and the folder is named.
+    std::fs::create_dir(&target.answers).unwrap_or_else(|e| panic!("{e}"));
+    for force in [false, true] {
+        match export(&target, b"plan: 1\n", "a: 1\n", force) {
+            Msg::Exported(Err(message)) => {
+                assert!(message.contains("is a folder"), "{message}");
+                assert!(message.contains("plan.answers.yaml"), "{message}");
+                assert!(message.contains("nothing was written"), "{message}");
+            }
+            other => panic!("expected a failed export, got {other:?}"),
+        }
+        assert!(!target.plan.exists(), "the plan was left behind");
+    }
+    // A missing folder: refused before writing.
+    let missing = wizard::target_for(&dir.path().join("no-such-folder/plan.yaml"));
+    assert!(matches!(
+        export(&missing, b"plan: 1\n", "a: 1\n", false),
+        Msg::Exported(Err(m)) if m.contains("does not exist")
+    ));
+    // Both writable: both written.
+    std::fs::remove_dir(&target.answers).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        export(&target, b"plan: 1\n", "a: 1\n", false),
+        Msg::Exported(Ok(target.clone()))
+    );
+    assert!(target.plan.exists() && target.answers.exists());
+}
