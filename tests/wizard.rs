@@ -288,27 +288,60 @@ fn review_jumps_to_an_answer_and_returns_after_editing() {
         .type_text("Acme")
         .send([Msg::Confirm])
         .choose("own_business");
+    let from = w.question().to_string();
     w.send([Msg::Review]);
     assert_eq!(w.state.screen, Screen::Review);
     w.send([Msg::Down, Msg::Confirm]);
     assert_eq!(w.question(), "serves");
-    w.choose("both");
-    assert_eq!(
-        w.question(),
-        "team_size",
-        "the next question without an answer is asked"
-    );
-    for _ in 0..10 {
-        if w.state.screen == Screen::Review {
-            break;
-        }
-        w.send([Msg::Confirm]);
-    }
+    // Esc before Enter abandons the edit: back to the review screen, on the same line.
+    w.send([Msg::Back]);
     assert_eq!(w.state.screen, Screen::Review);
+    assert_eq!(w.state.cursor, 1);
+    w.send([Msg::Confirm]);
+    assert_eq!(w.question(), "serves");
+    // Enter confirms that one answer and returns to the review screen.
+    w.choose("both");
+    assert_eq!(w.state.screen, Screen::Review);
+    assert!(!w.state.editing);
+    assert_eq!(w.state.cursor, 1);
     assert_eq!(
         wizard::answer_summary(&w.state, &w.rules, 1),
         "Both our own business and customers"
     );
+    // Esc on the review screen goes back to the question it was opened from, not the result.
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), from);
+    // From then on Esc is the previous question, as everywhere else.
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "serves");
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "organization");
+    w.send([Msg::Back]);
+    assert_eq!(w.state.screen, Screen::Welcome);
+}
+
+#[test]
+fn after_editing_from_the_review_later_questions_go_back_one_question() {
+    let mut w = Wizard::new();
+    w.send([Msg::Confirm])
+        .type_text("Acme")
+        .send([Msg::Confirm])
+        .choose("own_business");
+    w.send([Msg::Review, Msg::Confirm]);
+    assert_eq!(w.question(), "organization");
+    w.type_text(" Ltd").send([Msg::Confirm]);
+    assert_eq!(w.state.screen, Screen::Review);
+    // Back to the question, then on through the questions: Shift-Tab/Esc never jumps to
+    // the review screen or the result.
+    w.send([Msg::Back]);
+    let first = w.question().to_string();
+    w.send([Msg::Confirm]);
+    if w.state.screen == Screen::Question {
+        w.send([Msg::Back]);
+        assert_eq!(w.question(), first);
+    }
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "serves");
 }
 
 #[test]
