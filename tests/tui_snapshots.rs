@@ -150,3 +150,25 @@ fn no_panic_at_any_size_down_to_1x1() {
         }
     }
 }
+
+/// The bottom line (the key bar) of a drawn screen, without the frame's quotes.
+fn footer(w: &Wizard, width: u16, height: u16) -> String {
+    let screen = render(w, width, height);
+    let last = screen.lines().last().unwrap_or_default();
+    last.trim_matches('"').trim_end().to_string()
+}
+
+#[test]
+fn the_key_bar_drops_whole_hints_never_cuts_one() {
+    for (name, w) in screens() {
+        let full = footer(&w, 400, 16);
+        for width in 60..=120 {
+            let shown = footer(&w, width, 16);
+            assert!(
+                full.starts_with(&shown)
+                    && (shown.len() == full.len() || full[shown.len()..].starts_with(" · ")),
+                "{name} at {width}x16: {shown:?} is not whole hints of {full:?}"
+            );
+        }
+    }
+}

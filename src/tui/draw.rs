@@ -247,8 +247,16 @@ fn keys(state: &State, rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
 }
 
 fn draw_footer(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: Theme) {
+    // Whole hints only: those that do not fit are dropped from the end, never cut.
     let mut spans = Vec::new();
+    let mut used = 0;
     for (i, (key, what)) in keys(state, rules).into_iter().enumerate() {
+        let sep = if i > 0 { 3 } else { 0 };
+        let need = sep + key.width() + 1 + what.width();
+        if used + need > area.width as usize {
+            break;
+        }
+        used += need;
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim()));
         }
