@@ -172,3 +172,16 @@ fn the_key_bar_drops_whole_hints_never_cuts_one() {
         }
     }
 }
+
+#[test]
+fn a_long_one_line_answer_fills_the_box() {
+    let mut w = Wizard::new();
+    w.send([Msg::Confirm]);
+    let long = "Nordlys Digital and Partners Consulting Group International";
+    w.type_text(long);
+    let screen = render(&w, 60, 16);
+    // Beside the advice the box is 31 cells inside (one kept for the cursor): the answer's
+    // last 30 characters are all shown, not only the last wrapped piece.
+    let tail = &long[long.len() - 30..];
+    assert!(screen.contains(tail), "{screen}");
+}

@@ -279,6 +279,13 @@ fn pasted_names_split_on_line_ends_and_lose_control_characters() {
             "[31mEvilCo".into()
         ])))
     );
+    // A CR LF (or the CR CR some terminals send for it) never leaves a blank line.
+    let mut w = Wizard::new();
+    w.agency();
+    w.send([Msg::Paste("Salon Mira\r\r\n\r\nBakery Holm\r\n".into())]);
+    assert_eq!(w.state.input, "Salon Mira\nBakery Holm\n");
+    w.send([Msg::Paste("\r\nNorth Co".into())]);
+    assert_eq!(w.state.input, "Salon Mira\nBakery Holm\nNorth Co");
 }
 
 #[test]

@@ -201,7 +201,21 @@ fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
             // Terminals send pasted line ends as CR, CR LF or LF.
             let text = text.replace("\r\n", "\n").replace('\r', "\n");
             let text = match q.kind {
-                QuestionKind::Names { .. } => text,
+                // Names: a line end is a separator, so blank lines (a CR LF some terminals turn
+                // into two line ends) add nothing; runs collapse to one.
+                QuestionKind::Names { .. } => {
+                    let mut kept = String::with_capacity(text.len());
+                    let mut after_break =
+                        state.fresh || state.input.is_empty() || state.input.ends_with('\n');
+                    for c in text.chars() {
+                        if c == '\n' && after_break {
+                            continue;
+                        }
+                        after_break = c == '\n';
+                        kept.push(c);
+                    }
+                    kept
+                }
                 _ => text.replace(['\r', '\n'], " "),
             };
             type_text(state, &text);
