@@ -62,6 +62,9 @@ fn line_by_line(
             prefill = Some(saved);
         }
     }
+    if person {
+        cancel_on_sigint();
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut save = |text: &str| {
@@ -81,6 +84,29 @@ fn line_by_line(
         autosave::remove();
     }
     Ok(code)
+}
+
+/// Plain mode at a terminal: Ctrl-C says where the answers confirmed so far are saved (as the
+/// full-screen wizard does) and exits with 130.
+fn cancel_on_sigint() {
+    use signal_hook::consts::SIGINT;
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("sigint".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                eprintln!();
+                if let Some(path) = autosave::path().filter(|p| p.exists()) {
+                    eprintln!(
+                        "Cancelled; the answers confirmed so far are saved in {}.",
+                        path.display()
+                    );
+                }
+                std::process::exit(130);
+            }
+        });
 }
 
 /// The full-screen wizard: resume offer, event loop, and what to say after leaving.
