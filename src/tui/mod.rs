@@ -283,7 +283,7 @@ pub fn export(target: &wizard::ExportTarget, plan: &[u8], answers: &str, force: 
 
 /// Why `path` cannot take a file, if that is already clear: it is a folder, or its folder is
 /// missing.
-fn unwritable(path: &std::path::Path) -> Option<String> {
+pub(crate) fn unwritable(path: &std::path::Path) -> Option<String> {
     if path.is_dir() {
         return Some(format!(
             "{} is a folder; choose a file name such as account-plan.yaml, or move the folder away",
