@@ -99,6 +99,25 @@ pub enum TextFormat {
 
 /// Runs the parsed command line; errors are printed by `main`.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    if cli.command.is_some() {
+        let wizard_only: Vec<&str> = [
+            (cli.answers.is_some(), "--answers"),
+            (cli.output.is_some(), "--output"),
+            (cli.plain, "--plain"),
+        ]
+        .into_iter()
+        .filter_map(|(given, name)| given.then_some(name))
+        .collect();
+        if !wizard_only.is_empty() {
+            eprintln!(
+                "account-advisor: {} belong{} to the wizard (no command); with a command, give its own \
+                 options after it (e.g. `account-advisor plan ANSWERS -o FILE`)",
+                wizard_only.join(", "),
+                if wizard_only.len() == 1 { "s" } else { "" }
+            );
+            return Ok(ExitCode::from(2));
+        }
+    }
     let rules_dir = cli.rules.clone();
     match cli.command {
         Some(Command::Recommend { answers, format }) => {
@@ -162,7 +181,8 @@ pub fn read_answers(rules: &RuleSet, path: &Path) -> Result<Loaded> {
     Ok(loaded)
 }
 
-fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
+/// Reads a file (or standard input for `-`) up to the answers-file size limit.
+pub(crate) fn read_input(path: &Path) -> Result<(String, Vec<u8>)> {
     let limit = crate::yaml::Limits::default().max_bytes as u64;
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();

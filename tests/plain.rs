@@ -158,3 +158,15 @@ fn an_existing_plan_is_kept_unless_confirmed() {
             .starts_with("apiVersion")
     );
 }
+
+#[test]
+fn a_folder_in_the_way_of_the_answers_file_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("plan.yaml");
+    std::fs::create_dir(dir.path().join("plan.answers.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    let (result, printed) = run("Acme\n1\n\n\n\n", None, &out);
+    let message = format!("{:#}", result.err().unwrap_or_else(|| panic!("{printed}")));
+    assert!(message.contains("is a folder"), "{message}");
+    assert!(!printed.contains("Overwrite?"), "{printed}");
+    assert!(!out.exists(), "the plan was left behind");
+}

@@ -453,3 +453,15 @@ fn term_dumb_asks_line_by_line() {
         plan_command(s.dir.path(), &s.path("plan.answers.yaml"), "markdown")
     );
 }
+
+#[test]
+fn ctrl_c_in_plain_mode_says_where_the_answers_are_and_exits_130() {
+    let mut s = Session::start(&["--plain"], 80, 24);
+    s.wait_for("Question 1 of about 5: What is your company called?");
+    s.press("Acme\r", "Question 2 of about 5");
+    s.send(CTRL_C);
+    s.wait_for("saved in");
+    assert_eq!(s.exit_code(), 130);
+    let raw = String::from_utf8_lossy(&s.raw).into_owned();
+    assert!(raw.contains("autosave.yaml"), "{raw}");
+}

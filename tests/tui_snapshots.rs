@@ -150,3 +150,38 @@ fn no_panic_at_any_size_down_to_1x1() {
         }
     }
 }
+
+/// The bottom line (the key bar) of a drawn screen, without the frame's quotes.
+fn footer(w: &Wizard, width: u16, height: u16) -> String {
+    let screen = render(w, width, height);
+    let last = screen.lines().last().unwrap_or_default();
+    last.trim_matches('"').trim_end().to_string()
+}
+
+#[test]
+fn the_key_bar_drops_whole_hints_never_cuts_one() {
+    for (name, w) in screens() {
+        let full = footer(&w, 400, 16);
+        for width in 60..=120 {
+            let shown = footer(&w, width, 16);
+            assert!(
+                full.starts_with(&shown)
+                    && (shown.len() == full.len() || full[shown.len()..].starts_with(" · ")),
+                "{name} at {width}x16: {shown:?} is not whole hints of {full:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_long_one_line_answer_fills_the_box() {
+    let mut w = Wizard::new();
+    w.send([Msg::Confirm]);
+    let long = "Nordlys Digital and Partners Consulting Group International";
+    w.type_text(long);
+    let screen = render(&w, 60, 16);
+    // Beside the advice the box is 31 cells inside (one kept for the cursor): the answer's
+    // last 30 characters are all shown, not only the last wrapped piece.
+    let tail = &long[long.len() - 30..];
+    assert!(screen.contains(tail), "{screen}");
+}

@@ -279,6 +279,13 @@ fn pasted_names_split_on_line_ends_and_lose_control_characters() {
             "[31mEvilCo".into()
         ])))
     );
+    // A CR LF (or the CR CR some terminals send for it) never leaves a blank line.
+    let mut w = Wizard::new();
+    w.agency();
+    w.send([Msg::Paste("Salon Mira\r\r\n\r\nBakery Holm\r\n".into())]);
+    assert_eq!(w.state.input, "Salon Mira\nBakery Holm\n");
+    w.send([Msg::Paste("\r\nNorth Co".into())]);
+    assert_eq!(w.state.input, "Salon Mira\nBakery Holm\nNorth Co");
 }
 
 #[test]
@@ -288,27 +295,60 @@ fn review_jumps_to_an_answer_and_returns_after_editing() {
         .type_text("Acme")
         .send([Msg::Confirm])
         .choose("own_business");
+    let from = w.question().to_string();
     w.send([Msg::Review]);
     assert_eq!(w.state.screen, Screen::Review);
     w.send([Msg::Down, Msg::Confirm]);
     assert_eq!(w.question(), "serves");
-    w.choose("both");
-    assert_eq!(
-        w.question(),
-        "team_size",
-        "the next question without an answer is asked"
-    );
-    for _ in 0..10 {
-        if w.state.screen == Screen::Review {
-            break;
-        }
-        w.send([Msg::Confirm]);
-    }
+    // Esc before Enter abandons the edit: back to the review screen, on the same line.
+    w.send([Msg::Back]);
     assert_eq!(w.state.screen, Screen::Review);
+    assert_eq!(w.state.cursor, 1);
+    w.send([Msg::Confirm]);
+    assert_eq!(w.question(), "serves");
+    // Enter confirms that one answer and returns to the review screen.
+    w.choose("both");
+    assert_eq!(w.state.screen, Screen::Review);
+    assert!(!w.state.editing);
+    assert_eq!(w.state.cursor, 1);
     assert_eq!(
         wizard::answer_summary(&w.state, &w.rules, 1),
         "Both our own business and customers"
     );
+    // Esc on the review screen goes back to the question it was opened from, not the result.
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), from);
+    // From then on Esc is the previous question, as everywhere else.
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "serves");
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "organization");
+    w.send([Msg::Back]);
+    assert_eq!(w.state.screen, Screen::Welcome);
+}
+
+#[test]
+fn after_editing_from_the_review_later_questions_go_back_one_question() {
+    let mut w = Wizard::new();
+    w.send([Msg::Confirm])
+        .type_text("Acme")
+        .send([Msg::Confirm])
+        .choose("own_business");
+    w.send([Msg::Review, Msg::Confirm]);
+    assert_eq!(w.question(), "organization");
+    w.type_text(" Ltd").send([Msg::Confirm]);
+    assert_eq!(w.state.screen, Screen::Review);
+    // Back to the question, then on through the questions: Shift-Tab/Esc never jumps to
+    // the review screen or the result.
+    w.send([Msg::Back]);
+    let first = w.question().to_string();
+    w.send([Msg::Confirm]);
+    if w.state.screen == Screen::Question {
+        w.send([Msg::Back]);
+        assert_eq!(w.question(), first);
+    }
+    w.send([Msg::Back]);
+    assert_eq!(w.question(), "serves");
 }
 
 #[test]
@@ -591,4 +631,66 @@ fn shortcut_keys_pick_options_and_step_numbers() {
     assert_eq!(w.state.cursor, 0);
     w.send([Msg::Char('n'), Msg::Confirm]);
     assert_eq!(w.value("agency_manages_billing"), Some(&Value::Bool(false)));
+}
+
+#[test]
+fn wizard_only_options_with_a_command_are_a_usage_error() {
+    let case = crate::common::cases_dir().join("agency.yaml");
+    let case = case.to_str().unwrap_or_default();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let top = dir.path().join("top.yaml");
+    let top = top.to_str().unwrap_or_default();
+    let out = crate::common::run(&["-o", top, "plan", case]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("wizard"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(!std::path::Path::new(top).exists());
+    let out = crate::common::run(&["--plain", "--answers", case, "recommend", case]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    // The subcommand's own -o and the global --rules keep working.
+    let out = crate::common::run(&["plan", case, "-o", top]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules");
+    let out = crate::common::run(&["--rules", rules, "recommend", case]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+#[test]
+fn answers_from_an_endless_file_are_refused_quickly() {
+    let out = crate::common::run(&["--plain", "--answers", "/dev/zero"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stderr.contains("MiB limit"), "{}", out.stderr);
+}
+
+#[test]
+fn export_writes_both_files_or_neither() {
+    use account_advisor::tui::export;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let target = wizard::target_for(&dir.path().join("plan.yaml"));
+    // The answers file's name is taken by a folder: nothing is written, and the folder is named.
+    std::fs::create_dir(&target.answers).unwrap_or_else(|e| panic!("{e}"));
+    for force in [false, true] {
+        match export(&target, b"plan: 1\n", "a: 1\n", force) {
+            Msg::Exported(Err(message)) => {
+                assert!(message.contains("is a folder"), "{message}");
+                assert!(message.contains("plan.answers.yaml"), "{message}");
+                assert!(message.contains("nothing was written"), "{message}");
+            }
+            other => panic!("expected a failed export, got {other:?}"),
+        }
+        assert!(!target.plan.exists(), "the plan was left behind");
+    }
+    // A missing folder: refused before writing.
+    let missing = wizard::target_for(&dir.path().join("no-such-folder/plan.yaml"));
+    assert!(matches!(
+        export(&missing, b"plan: 1\n", "a: 1\n", false),
+        Msg::Exported(Err(m)) if m.contains("does not exist")
+    ));
+    // Both writable: both written.
+    std::fs::remove_dir(&target.answers).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        export(&target, b"plan: 1\n", "a: 1\n", false),
+        Msg::Exported(Ok(target.clone()))
+    );
+    assert!(target.plan.exists() && target.answers.exists());
 }

@@ -15,9 +15,11 @@ pub fn path() -> Option<PathBuf> {
     Some(dir.join("autosave.yaml"))
 }
 
-/// The saved text, if there is one.
+/// The saved text, if there is one (an unreadable or oversized autosave is ignored).
 pub fn load() -> Option<Vec<u8>> {
-    std::fs::read(path()?).ok()
+    crate::cli::read_input(&path()?)
+        .ok()
+        .map(|(_, bytes)| bytes)
 }
 
 /// Replaces the autosave atomically.

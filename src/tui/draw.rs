@@ -247,8 +247,16 @@ fn keys(state: &State, rules: &RuleSet) -> Vec<(&'static str, &'static str)> {
 }
 
 fn draw_footer(frame: &mut Frame, area: Rect, state: &State, rules: &RuleSet, theme: Theme) {
+    // Whole hints only: those that do not fit are dropped from the end, never cut.
     let mut spans = Vec::new();
+    let mut used = 0;
     for (i, (key, what)) in keys(state, rules).into_iter().enumerate() {
+        let sep = if i > 0 { 3 } else { 0 };
+        let need = sep + key.width() + 1 + what.width();
+        if used + need > area.width as usize {
+            break;
+        }
+        used += need;
         if i > 0 {
             spans.push(Span::styled(" · ", theme.dim()));
         }
@@ -508,8 +516,23 @@ fn input_box(frame: &mut Frame, area: Rect, input: &str, theme: Theme) {
     }
     let width = inner.width.saturating_sub(1) as usize;
     let mut rows: Vec<String> = Vec::new();
-    for line in input.split('\n') {
-        rows.extend(wrap_chars(&safe(line), width.max(1)));
+    if inner.height == 1 {
+        // One row: the end of the answer (where the cursor is), using the whole width.
+        let last = safe(input.rsplit('\n').next().unwrap_or_default());
+        let mut used = 0;
+        let mut tail: Vec<char> = Vec::new();
+        for c in last.chars().rev() {
+            used += c.width().unwrap_or(0);
+            if used > width.max(1) {
+                break;
+            }
+            tail.push(c);
+        }
+        rows.push(tail.into_iter().rev().collect());
+    } else {
+        for line in input.split('\n') {
+            rows.extend(wrap_chars(&safe(line), width.max(1)));
+        }
     }
     let skip = rows.len().saturating_sub(inner.height as usize);
     let shown: Vec<Line> = rows[skip..].iter().map(|r| Line::raw(r.clone())).collect();

@@ -62,6 +62,9 @@ fn line_by_line(
             prefill = Some(saved);
         }
     }
+    if person {
+        cancel_on_sigint();
+    }
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut save = |text: &str| {
@@ -81,6 +84,29 @@ fn line_by_line(
         autosave::remove();
     }
     Ok(code)
+}
+
+/// Plain mode at a terminal: Ctrl-C says where the answers confirmed so far are saved (as the
+/// full-screen wizard does) and exits with 130.
+fn cancel_on_sigint() {
+    use signal_hook::consts::SIGINT;
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT]) else {
+        return;
+    };
+    let _ = std::thread::Builder::new()
+        .name("sigint".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                eprintln!();
+                if let Some(path) = autosave::path().filter(|p| p.exists()) {
+                    eprintln!(
+                        "Cancelled; the answers confirmed so far are saved in {}.",
+                        path.display()
+                    );
+                }
+                std::process::exit(130);
+            }
+        });
 }
 
 /// The full-screen wizard: resume offer, event loop, and what to say after leaving.
@@ -141,13 +167,13 @@ fn full_screen(
 /// The draft from `--answers`: strict, except that missing required answers are allowed (the
 /// wizard asks them).
 fn prefill(rules: &RuleSet, path: &std::path::Path) -> Result<Vec<Option<Value>>> {
-    let bytes = std::fs::read(path).with_context(|| {
-        format!(
-            "failed to read answers file {} (check the path)",
-            path.display()
-        )
-    })?;
-    match answers::read(rules, &path.display().to_string(), &bytes) {
+    if path.as_os_str() == "-" {
+        return Err(anyhow!(
+            "the wizard reads --answers from a file, not standard input; give a path, or use `account-advisor recommend -`"
+        ));
+    }
+    let (name, bytes) = crate::cli::read_input(path)?;
+    match answers::read(rules, &name, &bytes) {
         Ok(loaded) => Ok(loaded.draft),
         Err(d)
             if d.items
@@ -218,13 +244,14 @@ fn perform(effect: Effect) -> Performed {
     }
 }
 
-/// Writes the plan and answers files atomically, asking first if either exists.
+/// Writes the plan and answers files atomically, asking first if either exists. All or
+/// nothing: both targets are checked before anything is written, and if the answers file still
+/// cannot be written, a plan file this export created is removed again.
 pub fn export(target: &wizard::ExportTarget, plan: &[u8], answers: &str, force: bool) -> Msg {
-    if target.plan.is_dir() {
-        return Msg::Exported(Err(format!(
-            "{} is a folder; add a file name such as account-plan.yaml",
-            target.plan.display()
-        )));
+    for path in [&target.plan, &target.answers] {
+        if let Some(problem) = unwritable(path) {
+            return Msg::Exported(Err(format!("{problem}; nothing was written")));
+        }
     }
     let existing: Vec<PathBuf> = [&target.plan, &target.answers]
         .into_iter()
@@ -234,11 +261,41 @@ pub fn export(target: &wizard::ExportTarget, plan: &[u8], answers: &str, force: 
     if !force && !existing.is_empty() {
         return Msg::ExportExists(existing);
     }
-    let written = write_atomic(&target.plan, plan, force)
-        .and_then(|_| write_atomic(&target.answers, answers.as_bytes(), force));
-    Msg::Exported(
-        written
-            .map(|_| target.clone())
-            .map_err(|e| format!("{e:#}")),
-    )
+    let plan_existed = target.plan.exists();
+    if let Err(e) = write_atomic(&target.plan, plan, force) {
+        return Msg::Exported(Err(format!("{e:#}; nothing was written")));
+    }
+    match write_atomic(&target.answers, answers.as_bytes(), force) {
+        Ok(()) => Msg::Exported(Ok(target.clone())),
+        Err(e) if plan_existed => Msg::Exported(Err(format!(
+            "{e:#}; the plan in {} was already replaced by the new one (it existed before)",
+            target.plan.display()
+        ))),
+        Err(e) => {
+            let undone = match std::fs::remove_file(&target.plan) {
+                Ok(()) => "nothing was written".to_string(),
+                Err(_) => format!("the plan was written to {} anyway", target.plan.display()),
+            };
+            Msg::Exported(Err(format!("{e:#}; {undone}")))
+        }
+    }
+}
+
+/// Why `path` cannot take a file, if that is already clear: it is a folder, or its folder is
+/// missing.
+pub(crate) fn unwritable(path: &std::path::Path) -> Option<String> {
+    if path.is_dir() {
+        return Some(format!(
+            "{} is a folder; choose a file name such as account-plan.yaml, or move the folder away",
+            path.display()
+        ));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty())?;
+    if !parent.is_dir() {
+        return Some(format!(
+            "the folder {} does not exist; create it or choose another path",
+            parent.display()
+        ));
+    }
+    None
 }

@@ -106,13 +106,23 @@ pub fn run<R: BufRead, W: Write>(
     let plan = plan::build(rules, &answers, &decision);
     let bytes = plan::write::to_bytes(&plan, rules, Format::from_path(&path))?;
     let target = target_for(&path);
+    for path in [&target.plan, &target.answers] {
+        if let Some(problem) = crate::tui::unwritable(path) {
+            bail!("{problem}; nothing was written");
+        }
+    }
+    let existing: Vec<String> = [&target.plan, &target.answers]
+        .into_iter()
+        .filter(|p| p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
     let mut force = false;
-    if target.plan.exists() || target.answers.exists() {
+    if !existing.is_empty() {
         writeln!(
             out,
-            "\n{} or {} already exists. Overwrite? [y/N]",
-            target.plan.display(),
-            target.answers.display()
+            "\n{} already exist{}. Overwrite? [y/N]",
+            existing.join(" and "),
+            if existing.len() == 1 { "s" } else { "" }
         )?;
         write!(out, "> ")?;
         out.flush()?;
@@ -122,8 +132,9 @@ pub fn run<R: BufRead, W: Write>(
             .context("failed to read standard input")?;
         if !(line.trim().eq_ignore_ascii_case("y") || parse_yes_no(&line) == Some(true)) {
             bail!(
-                "nothing was written: {} exists; run again with --output OTHER.yaml",
-                target.plan.display()
+                "nothing was written: {} exist{}; run again with --output OTHER.yaml",
+                existing.join(" and "),
+                if existing.len() == 1 { "s" } else { "" }
             );
         }
         force = true;

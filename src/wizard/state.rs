@@ -118,8 +118,11 @@ pub struct State {
     /// The result screen's first line shown, and its largest useful value.
     pub scroll: u16,
     pub scroll_max: u16,
-    /// Editing from the review screen: go back there when done.
+    /// Editing one answer from the review screen: Enter or Esc goes back there.
     pub editing: bool,
+    /// Where the review screen was opened from, and the question shown then: Esc on the
+    /// review screen goes back there.
+    pub review_from: (Screen, usize),
     /// `--output`: where Enter on the result screen writes the plan.
     pub output: Option<PathBuf>,
     /// The export format chosen on the export screen.
@@ -161,6 +164,7 @@ impl State {
             scroll: 0,
             scroll_max: u16::MAX,
             editing: false,
+            review_from: (Screen::Welcome, 0),
             output,
             format,
             resumable: None,

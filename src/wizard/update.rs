@@ -201,7 +201,21 @@ fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
             // Terminals send pasted line ends as CR, CR LF or LF.
             let text = text.replace("\r\n", "\n").replace('\r', "\n");
             let text = match q.kind {
-                QuestionKind::Names { .. } => text,
+                // Names: a line end is a separator, so blank lines (a CR LF some terminals turn
+                // into two line ends) add nothing; runs collapse to one.
+                QuestionKind::Names { .. } => {
+                    let mut kept = String::with_capacity(text.len());
+                    let mut after_break =
+                        state.fresh || state.input.is_empty() || state.input.ends_with('\n');
+                    for c in text.chars() {
+                        if c == '\n' && after_break {
+                            continue;
+                        }
+                        after_break = c == '\n';
+                        kept.push(c);
+                    }
+                    kept
+                }
                 _ => text.replace(['\r', '\n'], " "),
             };
             type_text(state, &text);
@@ -219,8 +233,10 @@ fn question(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
         },
         Key::Back => {
             if state.editing {
+                // The edit is abandoned: back to the review screen, on the same line.
                 state.editing = false;
-                return open_review_from(state, Screen::Result);
+                return_to_review(state, rules);
+                return None;
             }
             let asked = rules.asked(&state.draft);
             match asked.iter().rev().find(|&&a| a < state.current) {
@@ -254,14 +270,18 @@ fn review(state: &mut State, rules: &RuleSet, key: Key) -> Option<Effect> {
         },
         Key::Back | Key::Review => {
             state.cursor = 0;
-            match state.behind {
-                Screen::Question => {
-                    let q = state.current;
-                    enter_question(state, rules, q);
+            state.editing = false;
+            match state.review_from {
+                (Screen::Question, q) => {
+                    // An edit may have stopped asking that question: the next one still asked.
+                    match asked.iter().find(|&&a| a >= q) {
+                        Some(&q) => enter_question(state, rules, q),
+                        None => go_result(state, rules),
+                    }
                 }
                 // Answers may have changed since: work the result out again.
-                Screen::Result => go_result(state, rules),
-                other => state.screen = other,
+                (Screen::Result, _) => go_result(state, rules),
+                (other, _) => state.screen = other,
             }
         }
         Key::Help => return open(state, Screen::Help),
@@ -382,16 +402,26 @@ fn open(state: &mut State, screen: Screen) -> Option<Effect> {
 }
 
 fn open_review(state: &mut State) -> Option<Effect> {
-    let from = state.screen;
-    open_review_from(state, from)
-}
-
-fn open_review_from(state: &mut State, from: Screen) -> Option<Effect> {
-    state.behind = from;
+    state.review_from = (state.screen, state.current);
+    state.behind = state.screen;
     state.screen = Screen::Review;
     state.cursor = 0;
     state.error = None;
     None
+}
+
+/// Back on the review screen after editing one answer, with that answer highlighted; Esc
+/// there still leads to where the review was opened from.
+fn return_to_review(state: &mut State, rules: &RuleSet) {
+    let edited = state.current;
+    state.behind = state.review_from.0;
+    state.screen = Screen::Review;
+    state.error = None;
+    state.cursor = rules
+        .asked(&state.draft)
+        .iter()
+        .position(|&a| a == edited)
+        .unwrap_or(0);
 }
 
 fn open_export(state: &mut State) {
@@ -497,18 +527,9 @@ fn next_question(state: &mut State, rules: &RuleSet) {
     let asked = rules.asked(&state.draft);
     let current = state.current;
     if state.editing {
-        // Only the questions this change newly brings in still need an answer.
-        match asked
-            .iter()
-            .find(|&&a| a > current && state.draft.get(a).is_some_and(Option::is_none))
-        {
-            Some(&q) => enter_question(state, rules, q),
-            None => {
-                state.editing = false;
-                let _ = open_review_from(state, Screen::Result);
-                state.cursor = asked.iter().position(|&a| a == current).unwrap_or(0);
-            }
-        }
+        // One answer edited from the review screen: back there, out of editing.
+        state.editing = false;
+        return_to_review(state, rules);
         return;
     }
     match asked.iter().find(|&&a| a > current) {
