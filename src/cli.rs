@@ -109,7 +109,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         .filter_map(|(given, name)| given.then_some(name))
         .collect();
         if !wizard_only.is_empty() {
-            eprintln!(
+            crate::eprintln_safe!(
                 "account-advisor: {} belong{} to the wizard (no command); with a command, give its own \
                  options after it (e.g. `account-advisor plan ANSWERS -o FILE`)",
                 wizard_only.join(", "),

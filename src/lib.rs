@@ -4,6 +4,24 @@
 //! writes plans, `wizard` is the question flow as a pure state machine, `tui` is the terminal
 //! edge, `cli` the command line.
 
+/// `eprintln!` that ignores a closed standard error instead of panicking.
+#[macro_export]
+macro_rules! eprintln_safe {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that ignores a closed standard output instead of panicking.
+#[macro_export]
+macro_rules! println_safe {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod cli;
 pub mod model;
 pub mod output;

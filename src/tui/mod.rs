@@ -56,7 +56,7 @@ fn line_by_line(
     {
         let saved = saved::decode(rules, &bytes);
         if saved.iter().any(Option::is_some) {
-            println!(
+            crate::println_safe!(
                 "Resuming the unfinished answers saved earlier; they are shown in [brackets]."
             );
             prefill = Some(saved);
@@ -97,9 +97,9 @@ fn cancel_on_sigint() {
         .name("sigint".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
-                eprintln!();
+                crate::eprintln_safe!();
                 if let Some(path) = autosave::path().filter(|p| p.exists()) {
-                    eprintln!(
+                    crate::eprintln_safe!(
                         "Cancelled; the answers confirmed so far are saved in {}.",
                         path.display()
                     );
@@ -136,7 +136,7 @@ fn full_screen(
     match outcome? {
         Quit::Cancelled => {
             if let Some(path) = autosave::path().filter(|p| p.exists()) {
-                eprintln!(
+                crate::eprintln_safe!(
                     "Cancelled; the answers confirmed so far are saved in {}.",
                     path.display()
                 );
@@ -145,7 +145,7 @@ fn full_screen(
         }
         Quit::Left => {
             if let Some(path) = autosave::path() {
-                eprintln!(
+                crate::eprintln_safe!(
                     "Your answers so far are saved in {}; run account-advisor again to resume.",
                     path.display()
                 );
@@ -154,7 +154,7 @@ fn full_screen(
         }
         Quit::Exported(target) => {
             autosave::remove();
-            eprintln!(
+            crate::eprintln_safe!(
                 "Wrote the plan to {} and the answers to {}.",
                 target.plan.display(),
                 target.answers.display()
