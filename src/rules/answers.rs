@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use serde_json::{Map, Value as Json};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::model::answers::{Answers, Names, Source, Value};
 use crate::model::question::{Question, QuestionKind};
@@ -214,9 +215,10 @@ fn width(node: &Node) -> usize {
     node.as_str().map(|s| s.chars().count()).unwrap_or(1)
 }
 
-/// Strips control characters (they must never reach a terminal or a plan) and trims.
+/// Strips control characters (they must never reach a terminal or a plan), trims, and puts
+/// the text in Unicode NFC form, so that "école" typed two ways is one name.
 pub fn clean(text: &str) -> String {
-    text.chars()
+    text.nfc()
         .filter(|c| !is_invisible_format(*c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect::<String>()
@@ -618,6 +620,14 @@ mod tests {
         );
         let got = errors("organization: Acme\nserves: own_business\nisolated_units: -3\n");
         assert!(got[0].contains("cannot be negative"), "{got:?}");
+    }
+
+    #[test]
+    fn names_equal_after_unicode_normalization_are_duplicates() {
+        let composed = "organization: Acme\nserves: own_business\nisolated_units: [\"\u{e9}cole\", \"e\u{301}cole\"]\n";
+        let got = errors(composed);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert!(got[0].contains("listed twice"), "{got:?}");
     }
 
     #[test]
