@@ -475,11 +475,9 @@ impl Lexer {
                 self.bump();
                 Ok(Ast::Const(w == "true"))
             }
-            (Tok::Word(w), offset, len) if !KEYWORDS.contains(&w.as_str()) => {
+            (Tok::Word(w), offset, _) if !KEYWORDS.contains(&w.as_str()) => {
                 self.bump();
-                let name = Atom { text: w, offset };
-                let _ = len;
-                self.test(name)
+                self.test(Atom { text: w, offset })
             }
             _ => Err(self.error("a question, a predicate, `not` or `(`")),
         }
@@ -588,9 +586,8 @@ pub struct Scope<'a> {
     pub questions: &'a [Question],
     /// How many of the questions (in order) the condition may read; `when` may read only earlier ones.
     pub visible: usize,
-    /// Predicate names in definition order; `predicates_visible` of them may be used.
+    /// Predicate names in definition order (any may be used; cycles are found by the parser).
     pub predicates: &'a [String],
-    pub predicates_visible: usize,
 }
 
 /// The closest name to `word` among `names`, for "did you mean".
@@ -613,18 +610,8 @@ impl Scope<'_> {
             Ast::Or(list) => Expr::Or(list.iter().map(|a| self.resolve(a, errors)).collect()),
             Ast::Not(inner) => Expr::Not(Box::new(self.resolve(inner, errors))),
             Ast::Name(atom) => {
-                if let Some(p) = self.predicates[..self.predicates_visible]
-                    .iter()
-                    .position(|p| *p == atom.text)
-                {
+                if let Some(p) = self.predicates.iter().position(|p| *p == atom.text) {
                     return Expr::Predicate(p);
-                }
-                if self.predicates.contains(&atom.text) {
-                    errors.push(err(atom, format!(
-                        "predicate `{}` is defined later; a predicate may use only those defined before it",
-                        atom.text
-                    )));
-                    return Expr::Const(false);
                 }
                 let Some(q) = self.question(atom, errors) else {
                     return Expr::Const(false);
@@ -845,11 +832,7 @@ impl Scope<'_> {
         let names = self.questions[..self.visible]
             .iter()
             .map(|q| q.id.as_str())
-            .chain(
-                self.predicates[..self.predicates_visible]
-                    .iter()
-                    .map(String::as_str),
-            );
+            .chain(self.predicates.iter().map(String::as_str));
         let hint = match suggest(&atom.text, names) {
             Some(s) => format!("; did you mean `{s}`?"),
             None => String::new(),
@@ -956,7 +939,6 @@ mod tests {
             questions: &qs,
             visible: qs.len(),
             predicates: &preds,
-            predicates_visible: 1,
         };
         let ast = parse(text).map_err(|e| vec![e])?;
         let mut errors = Vec::new();

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use crate::model::answers::Value;
 use crate::model::decision::Severity;
 use crate::model::plan::{AccountKind, Role};
 use crate::model::question::{Choice, Question, QuestionKind};
@@ -106,7 +105,6 @@ struct Parser {
 
 /// A mapping's entries by key, after unknown and duplicate keys were reported.
 struct Fields<'n> {
-    node: &'n Node,
     entries: Vec<(&'n str, &'n Node)>,
 }
 
@@ -202,7 +200,7 @@ impl Parser {
                 self.error(node.span, format!("{what} needs `{key}`"));
             }
         }
-        Some(Fields { node, entries })
+        Some(Fields { entries })
     }
 
     fn string(&mut self, node: &Node, what: &str) -> Option<String> {
@@ -438,7 +436,6 @@ impl Parser {
             questions: &rules.questions,
             visible: rules.questions.len(),
             predicates: &names,
-            predicates_visible: names.len(),
         };
         for (file, key, value) in &predicate_nodes {
             self.file = file.clone();
@@ -760,7 +757,6 @@ impl Parser {
                 "question `{id}` is asked only sometimes, so it needs a `default` for when it is not asked"
             ));
         }
-        let _ = f.node;
         Some((question, when))
     }
 
@@ -1420,7 +1416,6 @@ fn all_scope<'a>(questions: &'a [Question], names: &'a [String]) -> Scope<'a> {
         questions,
         visible: questions.len(),
         predicates: names,
-        predicates_visible: names.len(),
     }
 }
 
@@ -1435,9 +1430,4 @@ pub fn reads(rules: &RuleSet, expr: &Expr, out: &mut Vec<usize>, seen: &mut Vec<
             reads(rules, &rules.predicates[p].expr, out, seen);
         }
     }
-}
-
-/// A value a rule file gives must fit its question (used for defaults).
-pub fn fits(question: &Question, value: &Value) -> bool {
-    value.fits(question)
 }
